@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh clone:
+#   make dev    install what is missing, write env files, migrate, run both servers (Ctrl-C stops them)
+#   make test   install what is missing, then every suite: backend, frontend, browser tests
+# The work is done by scripts/ so that it reads as plain bash; see README.md.
+
+SHELL := /bin/bash
+
+.PHONY: help dev setup test test-backend test-frontend test-e2e
+
+help:
+	@echo "make dev            run the app: http://localhost:3000 (backend http://127.0.0.1:8000)"
+	@echo "make test           every test suite and check; non-zero exit if anything failed"
+	@echo "make test-backend   backend lint, types, tests on SQLite and PostgreSQL"
+	@echo "make test-frontend  frontend unit tests, types, lint, build, OpenAPI types check"
+	@echo "make test-e2e       browser tests against real servers in both auth modes"
+	@echo "make setup          install everything the above need and write missing env files"
+
+dev:
+	@scripts/setup.sh --dev
+	@scripts/dev.sh
+
+setup:
+	@scripts/setup.sh
+
+test:
+	@scripts/test.sh
+
+test-backend:
+	@scripts/test.sh backend
+
+test-frontend:
+	@scripts/test.sh frontend
+
+test-e2e:
+	@scripts/test.sh e2e
