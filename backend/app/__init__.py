@@ -1,0 +1,1 @@
+"""Task API: a FastAPI resource server that trusts only tokens it verifies itself."""

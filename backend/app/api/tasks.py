@@ -1,0 +1,153 @@
+"""The task API of DESIGN section 4: every route scoped to the verified user."""
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, func, select
+
+from app.auth.dependencies import AuthenticatedUser, PathUser
+from app.db import SessionDep
+from app.models import (
+    PRIORITY_RANK,
+    Task,
+    TaskCreate,
+    TaskPublic,
+    TasksPublic,
+    TaskUpdate,
+    utc_now,
+)
+
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+
+MAX_TASK_ID = 2**63 - 1
+TaskId = Annotated[int, Path(ge=1, le=MAX_TASK_ID)]
+
+
+class StatusFilter(StrEnum):
+    all = "all"
+    pending = "pending"
+    completed = "completed"
+
+
+class SortField(StrEnum):
+    created = "created"
+    title = "title"
+    due_date = "due_date"
+    priority = "priority"
+
+
+class SortOrder(StrEnum):
+    asc = "asc"
+    desc = "desc"
+
+
+class TaskListQuery(BaseModel):
+    status: StatusFilter = StatusFilter.all
+    q: str | None = Field(
+        default=None, max_length=200, description="Text searched in title and description"
+    )
+    sort: SortField = SortField.created
+    order: SortOrder = SortOrder.desc
+    limit: int = Field(default=50, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=MAX_TASK_ID)
+
+
+NOT_FOUND = "Task not found"
+
+
+def get_owned_task(session: Session, user: AuthenticatedUser, task_id: int) -> Task:
+    """The task if it exists and is the user's; otherwise the same 404 either way."""
+    task = session.exec(select(Task).where(Task.id == task_id, Task.user_id == user.id)).first()
+    if task is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+    return task
+
+
+def _sort_key(sort: SortField) -> Any:
+    if sort is SortField.title:
+        return func.lower(Task.title)
+    if sort is SortField.due_date:
+        return col(Task.due_date)
+    if sort is SortField.priority:
+        return sa.case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Task.priority)
+    return col(Task.created_at)
+
+
+@router.get("", response_model=TasksPublic)
+def list_tasks(
+    session: SessionDep, user: PathUser, query: Annotated[TaskListQuery, Query()]
+) -> TasksPublic:
+    conditions: list[Any] = [Task.user_id == user.id]
+    if query.status is not StatusFilter.all:
+        conditions.append(Task.completed == (query.status is StatusFilter.completed))
+    if query.q and query.q.strip():
+        needle = query.q.strip().lower()
+        conditions.append(
+            sa.or_(
+                func.lower(Task.title).contains(needle, autoescape=True),
+                func.lower(func.coalesce(Task.description, "")).contains(needle, autoescape=True),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    descending = query.order is SortOrder.desc
+    key = _sort_key(query.sort)
+    ordering = [key.desc() if descending else key.asc()]
+    if query.sort is SortField.due_date:
+        ordering = [ordering[0].nulls_last()]  # tasks without a due date come last either way
+    ordering.append(col(Task.id).desc() if descending else col(Task.id).asc())
+    items = session.exec(
+        select(Task).where(*conditions).order_by(*ordering).offset(query.offset).limit(query.limit)
+    ).all()
+    return TasksPublic(items=[TaskPublic.model_validate(t) for t in items], total=total)
+
+
+@router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
+def create_task(session: SessionDep, user: PathUser, task_in: TaskCreate) -> Task:
+    task = Task.model_validate(task_in, update={"user_id": user.id})
+    session.add(task)
+    session.commit()
+    session.refresh(task)
+    return task
+
+
+@router.get("/{task_id}", response_model=TaskPublic)
+def read_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Task:
+    return get_owned_task(session, user, task_id)
+
+
+@router.put("/{task_id}", response_model=TaskPublic)
+def update_task(session: SessionDep, user: PathUser, task_id: TaskId, task_in: TaskUpdate) -> Task:
+    task = get_owned_task(session, user, task_id)
+    changes = task_in.model_dump(exclude_unset=True)
+    if changes:
+        task.sqlmodel_update(changes)
+        task.updated_at = utc_now()
+        session.add(task)
+        session.commit()
+        session.refresh(task)
+    return task
+
+
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Response:
+    task = get_owned_task(session, user, task_id)
+    session.delete(task)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch("/{task_id}/complete", response_model=TaskPublic)
+def toggle_task_completed(session: SessionDep, user: PathUser, task_id: TaskId) -> Task:
+    # One UPDATE flips the flag in the database, so concurrent toggles never lose one another.
+    toggled = session.exec(
+        sa.update(Task)
+        .where(col(Task.id) == task_id, col(Task.user_id) == user.id)
+        .values(completed=sa.not_(col(Task.completed)), updated_at=utc_now())
+    )
+    if toggled.rowcount == 0:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+    session.commit()
+    return get_owned_task(session, user, task_id)

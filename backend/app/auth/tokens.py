@@ -1,0 +1,137 @@
+"""Verifies Better Auth access tokens by the rules of DESIGN section 3 (RFC 8725)."""
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import jwt
+
+MAX_TOKEN_LENGTH = 8 * 1024
+REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
+# Compact JWS: three base64url segments. Anything else is refused before any parsing.
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+class TokenError(Exception):
+    """A token was refused; `reason` is the class of failure reported to the client."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+class KeysUnavailable(Exception):
+    """No verification keys could be obtained yet (the issuer is unreachable)."""
+
+
+@dataclass(frozen=True)
+class VerificationKey:
+    """A key and the one algorithm it may be used with."""
+
+    key: Any
+    algorithm: str
+
+
+class KeyResolver(Protocol):
+    async def key_for(self, kid: str | None) -> VerificationKey: ...
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    subject: str
+    claims: dict[str, Any]
+
+
+_DECODE_ERRORS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
+    (jwt.ExpiredSignatureError, "expired", "Token has expired"),
+    (jwt.ImmatureSignatureError, "not_yet_valid", "Token is not valid yet (iat or nbf ahead)"),
+    (jwt.InvalidIssuerError, "invalid_issuer", "Token issuer is not trusted"),
+    (jwt.InvalidAudienceError, "invalid_audience", "Token audience does not match"),
+    (jwt.MissingRequiredClaimError, "missing_claim", "Token lacks a required claim"),
+    (jwt.InvalidSignatureError, "invalid_signature", "Token signature is invalid"),
+    (jwt.DecodeError, "malformed_token", "Token is malformed"),
+    (jwt.PyJWTError, "invalid_claim", "Token has an invalid claim"),
+)
+
+
+class TokenVerifier:
+    """Checks signature, algorithm, header and claims of one token; holds no per-request state."""
+
+    def __init__(
+        self,
+        *,
+        keys: KeyResolver,
+        algorithms: list[str],
+        issuer: str,
+        audience: str,
+        leeway_seconds: int,
+        require_kid: bool,
+    ) -> None:
+        self._keys = keys
+        self._algorithms = frozenset(algorithms)
+        self._issuer = issuer
+        self._audience = audience
+        self._leeway = leeway_seconds
+        self._require_kid = require_kid
+
+    async def verify(self, token: str) -> VerifiedToken:
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise TokenError("token_too_large", "Token is larger than 8 KiB")
+        if not _COMPACT_JWS.fullmatch(token):
+            raise TokenError("malformed_token", "Token is malformed")
+        header = self._read_header(token)
+        algorithm = header["alg"]
+        key = await self._keys.key_for(header.get("kid"))
+        if key.algorithm != algorithm:
+            raise TokenError("unsupported_algorithm", "Token algorithm does not match its key")
+        claims = self._decode(token, key)
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not subject:
+            raise TokenError("invalid_claim", "Token subject is invalid")
+        return VerifiedToken(subject=subject, claims=claims)
+
+    def _read_header(self, token: str) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise TokenError("malformed_token", "Token is malformed") from None
+        algorithm = header.get("alg")
+        if not isinstance(algorithm, str) or algorithm not in self._algorithms:
+            raise TokenError("unsupported_algorithm", "Token algorithm is not allowed")
+        if "crit" in header or "b64" in header:
+            raise TokenError("crit_header", "Token uses critical header extensions")
+        kid = header.get("kid")
+        if kid is not None and not isinstance(kid, str):
+            raise TokenError("malformed_token", "Token key id is malformed")
+        if self._require_kid and not kid:
+            raise TokenError("missing_kid", "Token has no key id")
+        return header
+
+    def _decode(self, token: str, key: VerificationKey) -> dict[str, Any]:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=[key.algorithm],
+                issuer=self._issuer,
+                audience=self._audience,
+                leeway=self._leeway,
+                options={"require": list(REQUIRED_CLAIMS), "strict_aud": False},
+            )
+        except jwt.PyJWTError as error:
+            for error_type, reason, message in _DECODE_ERRORS:
+                if isinstance(error, error_type):
+                    raise TokenError(reason, message) from None
+            raise  # pragma: no cover - the last entry matches every PyJWTError
+        return claims
+
+
+class SharedSecretKey:
+    """Shared-secret mode: one HS256 key, whatever the token's kid says."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = VerificationKey(key=secret.encode(), algorithm="HS256")
+
+    async def key_for(self, kid: str | None) -> VerificationKey:
+        return self._key
