@@ -24,6 +24,10 @@ class Priority(StrEnum):
 PRIORITY_RANK = {Priority.low: 1, Priority.medium: 2, Priority.high: 3}
 
 
+# 64-bit ids on Postgres (bigserial); plain INTEGER on SQLite, where only that is a rowid alias.
+TaskIdType = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -56,7 +60,7 @@ class Task(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=TaskIdType)
     user_id: str = Field(max_length=255)
     title: str = Field(max_length=TITLE_MAX)
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
-from app.models import UTCDateTime
+from app.models import TaskIdType, UTCDateTime
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "tasks",
-        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("id", TaskIdType, primary_key=True),
         sa.Column("user_id", sa.String(length=255), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("description", sa.String(length=1000), nullable=True),

@@ -106,7 +106,10 @@ def list_tasks(
 
 @router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
 def create_task(session: SessionDep, user: PathUser, task_in: TaskCreate) -> Task:
-    task = Task.model_validate(task_in, update={"user_id": user.id})
+    now = utc_now()
+    task = Task.model_validate(
+        task_in, update={"user_id": user.id, "created_at": now, "updated_at": now}
+    )
     session.add(task)
     session.commit()
     session.refresh(task)

@@ -78,6 +78,7 @@ class JwksCache:
         self._keys: dict[str, VerificationKey] | None = None
         self._fetched_at = float("-inf")
         self._attempted_at = float("-inf")
+        self._kid_refetch_at = float("-inf")
         self._inflight: asyncio.Future[None] | None = None
         self._refresher: asyncio.Task[None] | None = None
 
@@ -99,15 +100,22 @@ class JwksCache:
 
     async def key_for(self, kid: str | None) -> VerificationKey:
         if self._keys is None:
-            await self._refresh_unless_cooling_down()
+            if self._inflight is not None or self._since(self._attempted_at) >= self._cooldown:
+                await self.refresh()
             if self._keys is None:
                 raise KeysUnavailable()
-        elif self._clock() - self._fetched_at >= self._ttl and self._inflight is None:
+        elif self._since(self._fetched_at) >= self._ttl and self._inflight is None:
             # Stale: serve the current keys now and refresh behind this request.
             self._inflight = asyncio.ensure_future(self._fetch())
         key = self._keys.get(kid) if kid is not None else None
         if key is None and kid is not None:
-            await self._refresh_unless_cooling_down()
+            # Perhaps a rotation: refetch, but at most once per cooldown window however many
+            # forged kids arrive; requests arriving meanwhile share the fetch in flight.
+            if self._inflight is None and self._since(self._kid_refetch_at) >= self._cooldown:
+                self._kid_refetch_at = self._clock()
+                self._inflight = asyncio.ensure_future(self._fetch())
+            if self._inflight is not None:
+                await asyncio.shield(self._inflight)
             key = self._keys.get(kid)
         if key is None:
             raise TokenError("unknown_kid", "Token was signed by an unknown key")
@@ -119,9 +127,8 @@ class JwksCache:
             self._inflight = asyncio.ensure_future(self._fetch())
         await asyncio.shield(self._inflight)
 
-    async def _refresh_unless_cooling_down(self) -> None:
-        if self._inflight is not None or self._clock() - self._attempted_at >= self._cooldown:
-            await self.refresh()
+    def _since(self, moment: float) -> float:
+        return self._clock() - moment
 
     async def _refresh_periodically(self) -> None:
         while True:

@@ -1,10 +1,12 @@
 """Verifies Better Auth access tokens by the rules of DESIGN section 3 (RFC 8725)."""
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import jwt
+from jwt.utils import base64url_decode
 
 MAX_TOKEN_LENGTH = 8 * 1024
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
@@ -92,10 +94,13 @@ class TokenVerifier:
         return VerifiedToken(subject=subject, claims=claims)
 
     def _read_header(self, token: str) -> dict[str, Any]:
+        # Read by hand so that our rules (alg, crit, kid) run before any library interprets it.
         try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
+            header = json.loads(base64url_decode(token.partition(".")[0]))
+        except (ValueError, RecursionError):
             raise TokenError("malformed_token", "Token is malformed") from None
+        if not isinstance(header, dict):
+            raise TokenError("malformed_token", "Token is malformed")
         algorithm = header.get("alg")
         if not isinstance(algorithm, str) or algorithm not in self._algorithms:
             raise TokenError("unsupported_algorithm", "Token algorithm is not allowed")

@@ -1,0 +1,128 @@
+"""Fixtures: real SQLite and Postgres databases, a local signing key, and apps built on them."""
+
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from app.application import create_app
+from app.auth.jwks import JwksCache
+from app.db import create_db_engine
+from app.settings import Settings
+from tests.utils.database import migrate, throwaway_postgres
+from tests.utils.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
+
+
+@pytest.fixture(scope="session")
+def sqlite_url() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="tasks-sqlite-") as directory:
+        url = f"sqlite:///{Path(directory) / 'app.db'}"
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with throwaway_postgres() as url:
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Every test that asks for this runs once on SQLite and once on Postgres."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url
+
+
+@pytest.fixture(scope="session")
+def engines() -> Iterator[dict[str, Engine]]:
+    cache: dict[str, Engine] = {}
+    yield cache
+    for engine in cache.values():
+        engine.dispose()
+
+
+def _engine_for(engines: dict[str, Engine], url: str) -> Iterator[Engine]:
+    engine = engines.setdefault(url, create_db_engine(url))
+    yield engine
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM tasks"))
+
+
+@pytest.fixture
+def engine(engines: dict[str, Engine], database_url: str) -> Iterator[Engine]:
+    yield from _engine_for(engines, database_url)
+
+
+@pytest.fixture
+def sqlite_engine(engines: dict[str, Engine], sqlite_url: str) -> Iterator[Engine]:
+    yield from _engine_for(engines, sqlite_url)
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> SigningKey:
+    return SigningKey()
+
+
+@pytest.fixture
+def tokens(signing_key: SigningKey) -> TokenFactory:
+    return TokenFactory(signing_key)
+
+
+@pytest.fixture
+def jwks(signing_key: SigningKey) -> JwksStub:
+    return JwksStub(signing_key)
+
+
+def make_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {"better_auth_url": ISSUER, "database_url": "sqlite://"}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+AppFactory = Callable[..., TestClient]
+
+
+@pytest.fixture
+def make_client(jwks: JwksStub) -> Iterator[AppFactory]:
+    """Builds a started app (lifespan run) on the given engine and settings."""
+    clients: list[TestClient] = []
+
+    def build(engine: Engine, keys: Any = None, **settings: Any) -> TestClient:
+        resolved = make_settings(**settings)
+        if keys is None and resolved.auth_mode == "jwks":
+            keys = JwksCache(jwks.url, allowed_algorithms=resolved.algorithms, transport=jwks.transport)
+        client = TestClient(create_app(resolved, keys=keys, engine=engine))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: AppFactory, engine: Engine) -> TestClient:
+    """The API on SQLite and on Postgres, trusting the local signing key."""
+    return make_client(engine)
+
+
+@pytest.fixture
+def auth_client(make_client: AppFactory, sqlite_engine: Engine) -> TestClient:
+    """The API on SQLite only: for token rules, which do not depend on the database."""
+    return make_client(sqlite_engine)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def alice(tokens: TokenFactory) -> dict[str, str]:
+    return bearer(tokens.mint(USER_ID))

@@ -1,0 +1,35 @@
+"""Factories for tasks, through the API (as users create them) or straight into the database."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from app.models import Task
+
+
+def create_task(client: TestClient, headers: dict[str, str], user_id: str, **fields: Any) -> dict[str, Any]:
+    body = {"title": "Buy milk", **fields}
+    response = client.post(f"/api/{user_id}/tasks", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    task: dict[str, Any] = response.json()
+    return task
+
+
+def insert_tasks(engine: Engine, user_id: str, count: int, **fields: Any) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with Session(engine) as session:
+        for i in range(count):
+            created = start + timedelta(minutes=i)
+            session.add(
+                Task(user_id=user_id, title=f"Task {i:05d}", created_at=created, updated_at=created, **fields)
+            )
+        session.commit()
+
+
+def stored_rows(engine: Engine) -> list[dict[str, Any]]:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM tasks ORDER BY id")).mappings().all()
+    return [dict(row) for row in rows]
