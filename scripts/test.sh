@@ -60,7 +60,7 @@ step() {
   if [[ "$name" == *vitest* ]]; then restate_vitest "$log"; fi
   names+=("$name")
   durations+=($(($(date +%s) - start)))
-  summaries+=("$(summary_of "$log")")
+  summaries+=("$(summary_of "$log" | sed -E 's/\x1b\[[0-9;]*m//g')")
   if [[ $rc -eq 0 ]]; then
     statuses+=(ok)
   else
