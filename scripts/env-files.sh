@@ -23,7 +23,7 @@ jwt_secret=$(read_key "$frontend_env" JWT_SECRET)
 [[ -n "$jwt_secret" ]] || jwt_secret=$(read_key "$backend_env" JWT_SECRET)
 [[ -n "$jwt_secret" ]] || jwt_secret=$(random_secret)
 
-if [[ ! -f "$frontend_env" ]]; then
+if [[ -d "$ROOT/frontend" && ! -f "$frontend_env" ]]; then
   better_auth_secret=$(random_secret)
   while [[ "$better_auth_secret" == "$jwt_secret" ]]; do better_auth_secret=$(random_secret); done
   umask 077
@@ -44,7 +44,7 @@ ENV
   say "wrote frontend/.env.local with fresh secrets"
 fi
 
-if [[ ! -f "$backend_env" ]]; then
+if [[ -d "$ROOT/backend" && ! -f "$backend_env" ]]; then
   app_origin=$(read_key "$frontend_env" BETTER_AUTH_URL)
   [[ -n "$app_origin" ]] || app_origin=$app_url
   mode=$(read_key "$frontend_env" AUTH_MODE)
