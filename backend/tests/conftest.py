@@ -82,7 +82,7 @@ def jwks(signing_key: SigningKey) -> JwksStub:
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"better_auth_url": ISSUER, "database_url": "sqlite://"}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 AppFactory = Callable[..., TestClient]
@@ -96,7 +96,9 @@ def make_client(jwks: JwksStub) -> Iterator[AppFactory]:
     def build(engine: Engine, keys: Any = None, **settings: Any) -> TestClient:
         resolved = make_settings(**settings)
         if keys is None and resolved.auth_mode == "jwks":
-            keys = JwksCache(jwks.url, allowed_algorithms=resolved.algorithms, transport=jwks.transport)
+            keys = JwksCache(
+                jwks.url, allowed_algorithms=resolved.algorithms, transport=jwks.transport
+            )
         client = TestClient(create_app(resolved, keys=keys, engine=engine))
         client.__enter__()
         clients.append(client)

@@ -28,7 +28,9 @@ def bobs_task(client: TestClient, bob: dict[str, str]) -> dict:
 # --- create ---------------------------------------------------------------------------------
 
 
-def test_create_returns_the_stored_task(client: TestClient, alice: dict[str, str], engine: Engine) -> None:
+def test_create_returns_the_stored_task(
+    client: TestClient, alice: dict[str, str], engine: Engine
+) -> None:
     body = {
         "title": "  Write report  ",
         "description": "Quarterly numbers",
@@ -64,7 +66,12 @@ def test_create_defaults(client: TestClient, alice: dict[str, str]) -> None:
 def test_create_ignores_user_id_and_server_fields_in_body(
     client: TestClient, alice: dict[str, str], engine: Engine
 ) -> None:
-    body = {"title": "Mine", "user_id": OTHER_USER_ID, "id": 999, "created_at": "2000-01-01T00:00:00Z"}
+    body = {
+        "title": "Mine",
+        "user_id": OTHER_USER_ID,
+        "id": 999,
+        "created_at": "2000-01-01T00:00:00Z",
+    }
     task = client.post(TASKS, json=body, headers=alice).json()
     assert task["user_id"] == USER_ID
     assert task["id"] != 999
@@ -99,13 +106,19 @@ def test_create_rejects_invalid_input_and_writes_nothing(
     assert stored_rows(engine) == []
 
 
-def test_create_rejects_a_body_that_is_not_json(client: TestClient, alice: dict[str, str], engine: Engine) -> None:
-    response = client.post(TASKS, content=b"title=hi", headers={**alice, "Content-Type": "text/plain"})
+def test_create_rejects_a_body_that_is_not_json(
+    client: TestClient, alice: dict[str, str], engine: Engine
+) -> None:
+    response = client.post(
+        TASKS, content=b"title=hi", headers={**alice, "Content-Type": "text/plain"}
+    )
     assert response.status_code == 422
     assert stored_rows(engine) == []
 
 
-def test_title_of_exactly_200_characters_is_accepted(client: TestClient, alice: dict[str, str]) -> None:
+def test_title_of_exactly_200_characters_is_accepted(
+    client: TestClient, alice: dict[str, str]
+) -> None:
     assert len(create_task(client, alice, USER_ID, title="t" * 200)["title"]) == 200
 
 
@@ -160,12 +173,20 @@ def test_read_with_huge_id_is_not_found(client: TestClient, alice: dict[str, str
 
 
 def test_update_changes_only_the_fields_given(client: TestClient, alice: dict[str, str]) -> None:
-    task = create_task(client, alice, USER_ID, description="keep me", priority="low", due_date="2026-05-01")
-    response = client.put(f"{TASKS}/{task['id']}", json={"title": "Renamed", "completed": True}, headers=alice)
+    task = create_task(
+        client, alice, USER_ID, description="keep me", priority="low", due_date="2026-05-01"
+    )
+    response = client.put(
+        f"{TASKS}/{task['id']}", json={"title": "Renamed", "completed": True}, headers=alice
+    )
     assert response.status_code == 200
     updated = response.json()
     assert updated["title"] == "Renamed" and updated["completed"] is True
-    assert (updated["description"], updated["priority"], updated["due_date"]) == ("keep me", "low", "2026-05-01")
+    assert (updated["description"], updated["priority"], updated["due_date"]) == (
+        "keep me",
+        "low",
+        "2026-05-01",
+    )
     assert updated["updated_at"] > task["updated_at"]
     assert updated["created_at"] == task["created_at"]
 
@@ -185,9 +206,13 @@ def test_update_empty_body_changes_nothing(client: TestClient, alice: dict[str, 
     assert response.json() == task
 
 
-def test_update_ignores_user_id_in_body(client: TestClient, alice: dict[str, str], engine: Engine) -> None:
+def test_update_ignores_user_id_in_body(
+    client: TestClient, alice: dict[str, str], engine: Engine
+) -> None:
     task = create_task(client, alice, USER_ID)
-    response = client.put(f"{TASKS}/{task['id']}", json={"user_id": OTHER_USER_ID, "title": "x"}, headers=alice)
+    response = client.put(
+        f"{TASKS}/{task['id']}", json={"user_id": OTHER_USER_ID, "title": "x"}, headers=alice
+    )
     assert response.status_code == 200
     assert response.json()["user_id"] == USER_ID
     assert [row["user_id"] for row in stored_rows(engine)] == [USER_ID]
@@ -232,7 +257,9 @@ def test_update_in_someone_elses_path_is_forbidden(
     client: TestClient, alice: dict[str, str], bobs_task: dict, engine: Engine
 ) -> None:
     before = stored_rows(engine)
-    response = client.put(f"{BOB_TASKS}/{bobs_task['id']}", json={"title": "Hijacked"}, headers=alice)
+    response = client.put(
+        f"{BOB_TASKS}/{bobs_task['id']}", json={"title": "Hijacked"}, headers=alice
+    )
     assert response.status_code == 403
     assert stored_rows(engine) == before
 
@@ -319,7 +346,9 @@ def test_list_is_newest_first_and_only_mine(
     assert body["total"] == 2
 
 
-def test_list_in_someone_elses_path_is_forbidden(client: TestClient, alice: dict[str, str], bobs_task: dict) -> None:
+def test_list_in_someone_elses_path_is_forbidden(
+    client: TestClient, alice: dict[str, str], bobs_task: dict
+) -> None:
     assert client.get(BOB_TASKS, headers=alice).status_code == 403
 
 
@@ -328,7 +357,10 @@ def test_list_filters_by_status(client: TestClient, alice: dict[str, str]) -> No
     todo = create_task(client, alice, USER_ID, title="todo")
 
     def ids(status: str) -> list[int]:
-        return [t["id"] for t in client.get(TASKS, params={"status": status}, headers=alice).json()["items"]]
+        return [
+            t["id"]
+            for t in client.get(TASKS, params={"status": status}, headers=alice).json()["items"]
+        ]
 
     assert ids("completed") == [done["id"]]
     assert ids("pending") == [todo["id"]]
@@ -342,7 +374,9 @@ def test_list_searches_title_and_description(client: TestClient, alice: dict[str
     create_task(client, alice, USER_ID, title="Unrelated")
 
     def titles(q: str) -> list[str]:
-        return sorted(t["title"] for t in client.get(TASKS, params={"q": q}, headers=alice).json()["items"])
+        return sorted(
+            t["title"] for t in client.get(TASKS, params={"q": q}, headers=alice).json()["items"]
+        )
 
     assert titles("milk") == ["Buy MILK", "Call mom"]
     assert titles("%") == ["100% done_ok"]  # wildcards are literal
@@ -368,7 +402,9 @@ def test_list_sorts(client: TestClient, alice: dict[str, str]) -> None:
     assert titles(sort="created", order="asc") == ["banana", "Apple", "cherry"]
 
 
-def test_list_paginates_with_total(client: TestClient, alice: dict[str, str], engine: Engine) -> None:
+def test_list_paginates_with_total(
+    client: TestClient, alice: dict[str, str], engine: Engine
+) -> None:
     insert_tasks(engine, USER_ID, 130)
     insert_tasks(engine, OTHER_USER_ID, 20)
     first = client.get(TASKS, params={"limit": 100}, headers=alice).json()
@@ -378,7 +414,10 @@ def test_list_paginates_with_total(client: TestClient, alice: dict[str, str], en
     ids = [t["id"] for t in first["items"] + rest["items"]]
     assert len(set(ids)) == 130
     assert first["items"][0]["title"] == "Task 00129"  # newest first
-    assert client.get(TASKS, params={"offset": 500}, headers=alice).json() == {"items": [], "total": 130}
+    assert client.get(TASKS, params={"offset": 500}, headers=alice).json() == {
+        "items": [],
+        "total": 130,
+    }
 
 
 def test_list_default_page_size(client: TestClient, alice: dict[str, str], engine: Engine) -> None:

@@ -36,7 +36,9 @@ def test_valid_token_is_accepted(auth_client: TestClient, tokens: TokenFactory) 
 
 
 @pytest.mark.parametrize("scheme", ["bearer", "BEARER", "BeArEr"])
-def test_scheme_is_case_insensitive(auth_client: TestClient, tokens: TokenFactory, scheme: str) -> None:
+def test_scheme_is_case_insensitive(
+    auth_client: TestClient, tokens: TokenFactory, scheme: str
+) -> None:
     response = auth_client.get(TASKS, headers={"Authorization": f"{scheme} {tokens.mint()}"})
     assert response.status_code == 200
 
@@ -100,9 +102,13 @@ def test_tampered_signature(auth_client: TestClient, tokens: TokenFactory) -> No
     )
 
 
-def test_signature_by_another_key_with_a_known_kid(auth_client: TestClient, tokens: TokenFactory) -> None:
+def test_signature_by_another_key_with_a_known_kid(
+    auth_client: TestClient, tokens: TokenFactory
+) -> None:
     impostor = SigningKey(kid=tokens.key.kid)
-    assert_refused(auth_client.get(TASKS, headers=bearer(tokens.mint(key=impostor))), "invalid_signature")
+    assert_refused(
+        auth_client.get(TASKS, headers=bearer(tokens.mint(key=impostor))), "invalid_signature"
+    )
 
 
 def test_expired(auth_client: TestClient, tokens: TokenFactory) -> None:
@@ -161,7 +167,9 @@ def test_invalid_subject(auth_client: TestClient, tokens: TokenFactory, sub: obj
 
 
 @pytest.mark.parametrize("iat", ["yesterday", None, [1]])
-def test_non_numeric_time_claims(auth_client: TestClient, tokens: TokenFactory, iat: object) -> None:
+def test_non_numeric_time_claims(
+    auth_client: TestClient, tokens: TokenFactory, iat: object
+) -> None:
     response = auth_client.get(TASKS, headers=bearer(tokens.mint(iat=iat)))
     assert response.status_code == 401
 
@@ -207,7 +215,9 @@ def test_new_key_is_picked_up_after_one_refetch(
     assert jwks.hits == 2
 
 
-def test_kid_flood_is_bounded(auth_client: TestClient, tokens: TokenFactory, jwks: JwksStub) -> None:
+def test_kid_flood_is_bounded(
+    auth_client: TestClient, tokens: TokenFactory, jwks: JwksStub
+) -> None:
     for _ in range(50):
         forged = tokens.mint(key=SigningKey())
         assert auth_client.get(TASKS, headers=bearer(forged)).status_code == 401
@@ -277,7 +287,9 @@ class TestSharedSecretMode:
         assert shared_client.get(TASKS, headers=bearer(token)).status_code == 200
 
     def test_eddsa_token_is_refused(self, shared_client: TestClient, tokens: TokenFactory) -> None:
-        assert_refused(shared_client.get(TASKS, headers=bearer(tokens.mint())), "unsupported_algorithm")
+        assert_refused(
+            shared_client.get(TASKS, headers=bearer(tokens.mint())), "unsupported_algorithm"
+        )
 
     def test_wrong_secret_is_refused(self, shared_client: TestClient, tokens: TokenFactory) -> None:
         token = tokens.mint_hs256("another-secret-of-sufficient-length-000")
@@ -297,3 +309,60 @@ class TestSharedSecretMode:
     def test_alg_none_is_refused(self, shared_client: TestClient, tokens: TokenFactory) -> None:
         token = forge({"alg": "none"}, tokens.claims(), b"sig")
         assert_refused(shared_client.get(TASKS, headers=bearer(token)), "unsupported_algorithm")
+
+
+def test_header_must_be_a_json_object(auth_client: TestClient, tokens: TokenFactory) -> None:
+    _, payload, signature = tokens.mint().split(".")
+    for header in (b'["EdDSA"]', b'"EdDSA"', b"{not json", b"[" * 2000 + b"]" * 2000):
+        token = f"{b64url(header)}.{payload}.{signature}"
+        assert_refused(auth_client.get(TASKS, headers=bearer(token)), "malformed_token")
+
+
+def test_kid_must_be_a_string(auth_client: TestClient, tokens: TokenFactory) -> None:
+    token = forge({"alg": "EdDSA", "kid": 7}, tokens.claims(), b"signature")
+    assert_refused(auth_client.get(TASKS, headers=bearer(token)), "malformed_token")
+
+
+def test_allow_listed_algorithm_must_match_the_keys_own(
+    make_client: AppFactory, sqlite_engine, tokens: TokenFactory
+) -> None:
+    # Even with ES256 allowed, an EdDSA key may not verify a token whose header claims ES256.
+    client = make_client(sqlite_engine, auth_algorithms="EdDSA,ES256")
+    token = forge({"alg": "ES256", "kid": tokens.key.kid}, tokens.claims(), b"x" * 64)
+    assert_refused(client.get(TASKS, headers=bearer(token)), "unsupported_algorithm")
+
+
+def test_cold_start_with_issuer_down_answers_503_then_recovers(
+    make_client: AppFactory, sqlite_engine, tokens: TokenFactory, jwks: JwksStub
+) -> None:
+    from app.auth.jwks import JwksCache
+
+    jwks.up = False
+    clock = [0.0]
+    keys = JwksCache(
+        jwks.url, allowed_algorithms=["EdDSA"], transport=jwks.transport, clock=lambda: clock[0]
+    )
+    client = make_client(sqlite_engine, keys=keys)
+    response = client.get(TASKS, headers=bearer(tokens.mint()))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    jwks.up = True
+    clock[0] += 10
+    assert client.get(TASKS, headers=bearer(tokens.mint())).status_code == 200
+
+
+def test_issuer_down_with_warm_cache_keeps_working(
+    make_client: AppFactory, sqlite_engine, tokens: TokenFactory, jwks: JwksStub
+) -> None:
+    from app.auth.jwks import JwksCache
+
+    clock = [0.0]
+    keys = JwksCache(
+        jwks.url, allowed_algorithms=["EdDSA"], transport=jwks.transport, clock=lambda: clock[0]
+    )
+    client = make_client(sqlite_engine, keys=keys)
+    jwks.up = False
+    clock[0] += 3600  # far past the TTL: refreshes fail, the last good keys stay in use
+    for _ in range(3):
+        assert client.get(TASKS, headers=bearer(tokens.mint())).status_code == 200
+    assert jwks.hits >= 2

@@ -1,7 +1,6 @@
 """The task API of DESIGN section 4: every route scoped to the verified user."""
 
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
@@ -26,31 +25,18 @@ MAX_TASK_ID = 2**63 - 1
 TaskId = Annotated[int, Path(ge=1, le=MAX_TASK_ID)]
 
 
-class StatusFilter(StrEnum):
-    all = "all"
-    pending = "pending"
-    completed = "completed"
-
-
-class SortField(StrEnum):
-    created = "created"
-    title = "title"
-    due_date = "due_date"
-    priority = "priority"
-
-
-class SortOrder(StrEnum):
-    asc = "asc"
-    desc = "desc"
+StatusFilter = Literal["all", "pending", "completed"]
+SortField = Literal["created", "title", "due_date", "priority"]
+SortOrder = Literal["asc", "desc"]
 
 
 class TaskListQuery(BaseModel):
-    status: StatusFilter = StatusFilter.all
+    status: StatusFilter = "all"
     q: str | None = Field(
         default=None, max_length=200, description="Text searched in title and description"
     )
-    sort: SortField = SortField.created
-    order: SortOrder = SortOrder.desc
+    sort: SortField = Field(default="created", description="priority ranks high > medium > low")
+    order: SortOrder = "desc"
     limit: int = Field(default=50, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=MAX_TASK_ID)
 
@@ -67,11 +53,11 @@ def get_owned_task(session: Session, user: AuthenticatedUser, task_id: int) -> T
 
 
 def _sort_key(sort: SortField) -> Any:
-    if sort is SortField.title:
+    if sort == "title":
         return func.lower(Task.title)
-    if sort is SortField.due_date:
+    if sort == "due_date":
         return col(Task.due_date)
-    if sort is SortField.priority:
+    if sort == "priority":
         return sa.case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Task.priority)
     return col(Task.created_at)
 
@@ -81,8 +67,8 @@ def list_tasks(
     session: SessionDep, user: PathUser, query: Annotated[TaskListQuery, Query()]
 ) -> TasksPublic:
     conditions: list[Any] = [Task.user_id == user.id]
-    if query.status is not StatusFilter.all:
-        conditions.append(Task.completed == (query.status is StatusFilter.completed))
+    if query.status != "all":
+        conditions.append(col(Task.completed) == (query.status == "completed"))
     if query.q and query.q.strip():
         needle = query.q.strip().lower()
         conditions.append(
@@ -92,10 +78,10 @@ def list_tasks(
             )
         )
     total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
-    descending = query.order is SortOrder.desc
+    descending = query.order == "desc"
     key = _sort_key(query.sort)
     ordering = [key.desc() if descending else key.asc()]
-    if query.sort is SortField.due_date:
+    if query.sort == "due_date":
         ordering = [ordering[0].nulls_last()]  # tasks without a due date come last either way
     ordering.append(col(Task.id).desc() if descending else col(Task.id).asc())
     items = session.exec(

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.config import Config
+
+from alembic import command
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 POSTGRES_SCRIPT = BACKEND_DIR.parent / "scripts" / "throwaway-postgres.sh"
@@ -45,7 +46,10 @@ def throwaway_postgres() -> Iterator[str]:
         )
         if started.returncode != 0:
             message = f"PostgreSQL could not be started: {started.stderr.strip()}"
-            if started.returncode == NO_SERVER_BINARIES and os.environ.get("REQUIRE_POSTGRES") != "1":
+            if (
+                started.returncode == NO_SERVER_BINARIES
+                and os.environ.get("REQUIRE_POSTGRES") != "1"
+            ):
                 pytest.skip(message + " (set REQUIRE_POSTGRES=1 to make this a failure)")
             pytest.fail(message)
         yield started.stdout.strip()

@@ -10,7 +10,9 @@ from sqlmodel import Session
 from app.models import Task
 
 
-def create_task(client: TestClient, headers: dict[str, str], user_id: str, **fields: Any) -> dict[str, Any]:
+def create_task(
+    client: TestClient, headers: dict[str, str], user_id: str, **fields: Any
+) -> dict[str, Any]:
     body = {"title": "Buy milk", **fields}
     response = client.post(f"/api/{user_id}/tasks", json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -24,7 +26,13 @@ def insert_tasks(engine: Engine, user_id: str, count: int, **fields: Any) -> Non
         for i in range(count):
             created = start + timedelta(minutes=i)
             session.add(
-                Task(user_id=user_id, title=f"Task {i:05d}", created_at=created, updated_at=created, **fields)
+                Task(
+                    user_id=user_id,
+                    title=f"Task {i:05d}",
+                    created_at=created,
+                    updated_at=created,
+                    **fields,
+                )
             )
         session.commit()
 

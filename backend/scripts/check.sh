@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The backend's whole gate: lint, format, types, tests on SQLite and Postgres, coverage floors.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+status=0
+run() { echo "+ $*"; "$@" || status=1; }
+run uv run ruff check .
+run uv run ruff format --check .
+run uv run mypy
+run uv run pytest "$@"
+# The verification module carries the security of the whole system: a higher floor.
+run uv run coverage report --include='app/auth/*' --fail-under=95 --skip-covered
+exit $status

@@ -1,0 +1,94 @@
+"""App-level behaviour: health, OpenAPI, CORS, database outages, logs, the served module."""
+
+import io
+import json
+import logging
+
+from fastapi.testclient import TestClient
+
+from app.db import create_db_engine, normalize_database_url
+from app.logging import JsonFormatter
+from tests.conftest import AppFactory, bearer
+from tests.utils.tokens import USER_ID, TokenFactory
+
+TASKS = f"/api/{USER_ID}/tasks"
+
+
+def test_health_needs_no_token(auth_client: TestClient) -> None:
+    assert auth_client.get("/health").json() == {"status": "ok"}
+
+
+def test_openapi_declares_bearer_security_on_every_task_route(auth_client: TestClient) -> None:
+    schema = auth_client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["BearerToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A short-lived JWT from Better Auth (`GET /api/auth/token` on the frontend).",
+    }
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            assert ("security" in operation) == path.startswith("/api/"), path
+
+
+def test_cors_allows_only_the_configured_origin(auth_client: TestClient) -> None:
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    allowed = auth_client.options(TASKS, headers={"Origin": "http://localhost:3000", **preflight})
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:3000"
+    refused = auth_client.options(TASKS, headers={"Origin": "http://127.0.0.1:3000", **preflight})
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_database_outage_is_a_clean_503(make_client: AppFactory, tokens: TokenFactory) -> None:
+    unreachable = create_db_engine("postgresql://postgres@127.0.0.1:9/none?connect_timeout=2")
+    client = make_client(unreachable)
+    response = client.get(TASKS, headers=bearer(tokens.mint()))
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The database is unavailable; try again shortly"}
+
+
+def test_database_urls_pick_the_psycopg_driver() -> None:
+    assert normalize_database_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert normalize_database_url("postgresql://u@h/db?sslmode=require") == (
+        "postgresql+psycopg://u@h/db?sslmode=require"
+    )
+    assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_security_logs_are_json_and_never_hold_the_token(
+    auth_client: TestClient, tokens: TokenFactory
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("app")
+    logger.addHandler(handler)
+    try:
+        token = tokens.mint(iss="https://evil.example")
+        auth_client.get(TASKS, headers=bearer(token))
+        auth_client.get("/api/someone-else/tasks", headers=bearer(tokens.mint()))
+    finally:
+        logger.removeHandler(handler)
+    entries = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert {"event": "token_refused", "reason": "invalid_issuer"}.items() <= entries[0].items()
+    assert entries[1]["event"] == "path_user_mismatch"
+    for part in token.split("."):
+        assert part not in stream.getvalue()
+
+
+def test_served_module_builds_the_app(monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    import importlib
+
+    import app.main
+    from app.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        module = importlib.reload(app.main)
+        assert module.app.title == "Tasks API"
+    finally:
+        get_settings.cache_clear()
