@@ -1,0 +1,205 @@
+// Builds the Better Auth configuration from environment variables: the one place that decides
+// database, password rules, rate limits and how JWTs for the backend are signed. Used by
+// lib/auth.ts (the app), scripts/migrate.ts and scripts/auth-issuer.ts, so all three run the same config.
+import fs from "node:fs";
+import path from "node:path";
+
+import { type BetterAuthOptions } from "better-auth";
+import { nextCookies } from "better-auth/next-js";
+import { jwt } from "better-auth/plugins";
+import Database from "better-sqlite3";
+import { SignJWT, type JWTPayload } from "jose";
+import { Pool } from "pg";
+
+export type AuthEnv = Record<string, string | undefined>;
+
+export type AuthMode = "jwks" | "shared-secret";
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+export const DEFAULT_BASE_URL = "http://localhost:3000";
+export const DEFAULT_JWT_EXPIRATION = "15m";
+/** Sign-in and sign-up attempts allowed per client IP and window, unless AUTH_RATE_LIMIT_MAX says otherwise. */
+export const DEFAULT_RATE_LIMIT_MAX = 5;
+export const DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
+export const DEFAULT_SQLITE_PATH = ".data/auth.db";
+
+/** Raised when the environment asks for something unsafe or malformed; the message says how to fix it. */
+export class AuthConfigError extends Error {
+  override name = "AuthConfigError";
+}
+
+export function parseAuthMode(value: string | undefined): AuthMode {
+  const mode = (value ?? "").trim() || "jwks";
+  if (mode !== "jwks" && mode !== "shared-secret") {
+    throw new AuthConfigError(`AUTH_MODE must be "jwks" or "shared-secret", not "${mode}".`);
+  }
+  return mode;
+}
+
+/** The app's origin (scheme, host, port; no path, no trailing slash): Better Auth's baseURL and the tokens' iss/aud. */
+export function parseBaseUrl(value: string | undefined): string {
+  const raw = (value ?? "").trim() || DEFAULT_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AuthConfigError(`BETTER_AUTH_URL must be an absolute URL such as ${DEFAULT_BASE_URL}, not "${raw}".`);
+  }
+  if (url.pathname !== "/" || url.search || url.hash) {
+    throw new AuthConfigError(`BETTER_AUTH_URL must be an origin without a path (e.g. ${DEFAULT_BASE_URL}), not "${raw}".`);
+  }
+  return url.origin;
+}
+
+const TIME_SPAN = /^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours)$/i;
+
+export function parseJwtExpiration(value: string | undefined): string {
+  const raw = (value ?? "").trim() || DEFAULT_JWT_EXPIRATION;
+  if (!TIME_SPAN.test(raw)) {
+    throw new AuthConfigError(
+      `JWT_EXPIRATION_TIME must be a number followed by a unit (s, m or h), e.g. "15m" or "20s", not "${raw}".`,
+    );
+  }
+  return raw.replace(/\s+/g, "");
+}
+
+function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
+  const raw = (value ?? "").trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new AuthConfigError(`${name} must be a positive whole number, not "${raw}".`);
+  }
+  return n;
+}
+
+/**
+ * The secret the backend shares in AUTH_MODE=shared-secret. Refused when short or equal to
+ * BETTER_AUTH_SECRET: the backend holds it, and it must not also unlock the session cookies.
+ */
+export function requireSharedJwtSecret(env: AuthEnv): Uint8Array {
+  const secret = env.JWT_SECRET ?? "";
+  const bytes = new TextEncoder().encode(secret);
+  if (bytes.length < 32) {
+    throw new AuthConfigError(
+      "JWT_SECRET must be at least 32 bytes in AUTH_MODE=shared-secret; generate one with `openssl rand -hex 32`.",
+    );
+  }
+  if (secret === env.BETTER_AUTH_SECRET) {
+    throw new AuthConfigError(
+      "JWT_SECRET must differ from BETTER_AUTH_SECRET (the backend holds JWT_SECRET); generate another with `openssl rand -hex 32`.",
+    );
+  }
+  return bytes;
+}
+
+export type DatabaseConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; connectionString: string };
+
+/**
+ * DATABASE_URL: unset → SQLite at .data/auth.db (relative to the working directory, i.e. frontend/);
+ * `file:<path>` or `sqlite:<path>` → that SQLite file; `postgres://` / `postgresql://` → Postgres.
+ */
+export function parseDatabaseUrl(value: string | undefined, cwd: string = process.cwd()): DatabaseConfig {
+  const raw = (value ?? "").trim();
+  if (!raw) return { kind: "sqlite", file: path.resolve(cwd, DEFAULT_SQLITE_PATH) };
+  if (/^postgres(ql)?:\/\//i.test(raw)) return { kind: "postgres", connectionString: raw };
+  const match = /^(?:file|sqlite):(?:\/\/)?(.+)$/i.exec(raw);
+  if (match?.[1]) {
+    const file = match[1];
+    return { kind: "sqlite", file: file === ":memory:" ? file : path.resolve(cwd, file) };
+  }
+  throw new AuthConfigError(
+    `DATABASE_URL must be a postgres:// URL or file:<path> for SQLite (e.g. file:.data/auth.db), not "${raw.replace(/\/\/[^@]*@/, "//***@")}".`,
+  );
+}
+
+export function openDatabase(config: DatabaseConfig) {
+  if (config.kind === "postgres") return new Pool({ connectionString: config.connectionString });
+  if (config.file !== ":memory:") fs.mkdirSync(path.dirname(config.file), { recursive: true });
+  const db = new Database(config.file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+/** Signs the backend's token with HS256 and JWT_SECRET (AUTH_MODE=shared-secret). */
+export function createSharedSecretSigner(key: Uint8Array) {
+  return async (payload: JWTPayload): Promise<string> => {
+    // The plugin hands over the complete claim set (sub, iat, exp, iss, aud and the definePayload
+    // fields); drop keys it left undefined (e.g. nbf) so they are not serialised.
+    const claims = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined)) as JWTPayload;
+    for (const claim of ["sub", "iat", "exp", "iss", "aud"] as const) {
+      if (claims[claim] === undefined) throw new AuthConfigError(`refusing to sign a token without "${claim}"`);
+    }
+    return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key);
+  };
+}
+
+export type CreateAuthOptionsInput = {
+  env?: AuthEnv;
+  /** Overrides DATABASE_URL parsing, e.g. a database opened by a test. */
+  database?: ReturnType<typeof openDatabase>;
+};
+
+export function createAuthOptions({ env = process.env, database }: CreateAuthOptionsInput = {}) {
+  const mode = parseAuthMode(env.AUTH_MODE);
+  const baseURL = parseBaseUrl(env.BETTER_AUTH_URL);
+  const expirationTime = parseJwtExpiration(env.JWT_EXPIRATION_TIME);
+  const rateLimitMax = parsePositiveInt("AUTH_RATE_LIMIT_MAX", env.AUTH_RATE_LIMIT_MAX, DEFAULT_RATE_LIMIT_MAX);
+  const rateLimitWindow = parsePositiveInt(
+    "AUTH_RATE_LIMIT_WINDOW",
+    env.AUTH_RATE_LIMIT_WINDOW,
+    DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
+  );
+  const credentialRule = { window: rateLimitWindow, max: rateLimitMax };
+
+  const sharedKey = mode === "shared-secret" ? requireSharedJwtSecret(env) : null;
+
+  return {
+    appName: "Tasks",
+    baseURL,
+    secret: env.BETTER_AUTH_SECRET,
+    trustedOrigins: [baseURL],
+    database: database ?? openDatabase(parseDatabaseUrl(env.DATABASE_URL)),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN_LENGTH,
+      maxPasswordLength: PASSWORD_MAX_LENGTH,
+      autoSignIn: true,
+    },
+    // Better Auth turns rate limiting on only when NODE_ENV=production; we want it everywhere.
+    // Without a trusted x-forwarded-for it keys on 127.0.0.1 (dev/test) or one shared bucket
+    // (production), so direct connections are limited too.
+    rateLimit: {
+      enabled: true,
+      storage: "memory",
+      customRules: {
+        "/sign-in/email": credentialRule,
+        "/sign-up/email": credentialRule,
+      },
+    },
+    telemetry: { enabled: false },
+    plugins: [
+      jwt({
+        jwt: {
+          issuer: baseURL,
+          audience: baseURL,
+          expirationTime,
+          // The backend needs who the user is, nothing more (sub is added by the plugin).
+          definePayload: ({ user }) => ({ id: user.id, email: user.email, name: user.name }),
+          ...(sharedKey ? { sign: createSharedSecretSigner(sharedKey) } : {}),
+        },
+        ...(sharedKey
+          ? {
+              // The plugin accepts a custom signer only with remoteUrl and keyPairConfig.alg set;
+              // both only feed discovery metadata. There are no public keys in this mode and
+              // /api/auth/jwks answers 404.
+              jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "EdDSA" as const } },
+            }
+          : {}),
+      }),
+      nextCookies(), // must stay last
+    ],
+  } satisfies BetterAuthOptions;
+}
