@@ -1,0 +1,141 @@
+"""Tokens issued by the real Better Auth (the frontend's configuration), verified by this backend."""
+
+import base64
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.auth.jwks import JwksCache
+from tests.conftest import AppFactory, bearer
+from tests.utils.better_auth import Issuer, better_auth_issuer
+from tests.utils.tokens import TokenFactory
+
+SHARED_SECRET = "integration-test-shared-secret-0123456789abcdef"
+
+
+def header_of(token: str) -> dict:
+    segment = token.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+def claims_of(token: str) -> dict:
+    segment = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+@pytest.fixture(scope="module")
+def jwks_issuer() -> Iterator[Issuer]:
+    with better_auth_issuer(AUTH_MODE="jwks") as issuer:
+        yield issuer
+
+
+@pytest.fixture(scope="module")
+def shared_secret_issuer() -> Iterator[Issuer]:
+    with better_auth_issuer(AUTH_MODE="shared-secret", JWT_SECRET=SHARED_SECRET) as issuer:
+        yield issuer
+
+
+def run_task_lifecycle(client: TestClient, issuer: Issuer) -> None:
+    """Everything of DESIGN section 4 with real tokens, and isolation between two real users."""
+    alice_id, alice_token = issuer.sign_up("Alice")
+    bob_id, bob_token = issuer.sign_up("Bob")
+    alice, bob = bearer(alice_token), bearer(bob_token)
+    tasks = f"/api/{alice_id}/tasks"
+
+    created = client.post(tasks, json={"title": "Real token", "priority": "high"}, headers=alice)
+    assert created.status_code == 201, created.text
+    task = created.json()
+    assert task["user_id"] == alice_id
+    assert client.get(tasks, headers=alice).json()["total"] == 1
+    assert client.get(f"{tasks}/{task['id']}", headers=alice).status_code == 200
+    assert (
+        client.put(f"{tasks}/{task['id']}", json={"title": "Renamed"}, headers=alice).json()[
+            "title"
+        ]
+        == "Renamed"
+    )
+    assert client.patch(f"{tasks}/{task['id']}/complete", headers=alice).json()["completed"] is True
+
+    # Bob's real token: his own path works, Alice's path is forbidden, Alice's task is invisible.
+    assert client.get(f"/api/{bob_id}/tasks", headers=bob).json() == {"items": [], "total": 0}
+    assert client.get(tasks, headers=bob).status_code == 403
+    assert client.get(f"/api/{bob_id}/tasks/{task['id']}", headers=bob).status_code == 404
+    assert client.delete(f"/api/{bob_id}/tasks/{task['id']}", headers=bob).status_code == 404
+
+    assert client.delete(f"{tasks}/{task['id']}", headers=alice).status_code == 204
+    assert client.get(tasks, headers=alice).json()["total"] == 0
+
+
+def test_jwks_mode_tokens_are_shaped_as_the_design_says(jwks_issuer: Issuer) -> None:
+    user_id, token = jwks_issuer.sign_up()
+    header, claims = header_of(token), claims_of(token)
+    assert header["alg"] == "EdDSA" and len(header["kid"]) > 0
+    assert claims["sub"] == user_id
+    assert claims["iss"] == claims["aud"] == jwks_issuer.issuer
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    # definePayload keeps only what the backend needs.
+    assert set(claims) <= {"sub", "iat", "exp", "iss", "aud", "id", "email", "name"}
+
+
+def test_jwks_mode_with_real_better_auth(
+    make_client: AppFactory, sqlite_engine, jwks_issuer: Issuer
+) -> None:
+    keys = JwksCache(jwks_issuer.jwks_url, allowed_algorithms=["EdDSA"])  # real HTTP
+    client = make_client(sqlite_engine, keys=keys, better_auth_url=jwks_issuer.issuer)
+    run_task_lifecycle(client, jwks_issuer)
+
+
+def test_jwks_mode_refuses_tokens_of_another_issuer(
+    make_client: AppFactory, sqlite_engine, jwks_issuer: Issuer, tokens: TokenFactory
+) -> None:
+    keys = JwksCache(jwks_issuer.jwks_url, allowed_algorithms=["EdDSA"])
+    client = make_client(sqlite_engine, keys=keys, better_auth_url=jwks_issuer.issuer)
+    user_id, token = jwks_issuer.sign_up()
+    # A token signed by a key the issuer never published, and an HS256 token: both refused.
+    forged = TokenFactory(tokens.key, issuer=jwks_issuer.issuer).mint(user_id)
+    assert (
+        client.get(f"/api/{user_id}/tasks", headers=bearer(forged)).json()["reason"]
+        == "unknown_kid"
+    )
+    hs256 = TokenFactory(tokens.key, issuer=jwks_issuer.issuer).mint_hs256(SHARED_SECRET, user_id)
+    assert client.get(f"/api/{user_id}/tasks", headers=bearer(hs256)).status_code == 401
+    # A backend configured for another issuer refuses the genuine token.
+    other = make_client(
+        sqlite_engine,
+        keys=JwksCache(jwks_issuer.jwks_url, allowed_algorithms=["EdDSA"]),
+        better_auth_url="http://localhost:3999",
+    )
+    assert (
+        other.get(f"/api/{user_id}/tasks", headers=bearer(token)).json()["reason"]
+        == "invalid_issuer"
+    )
+
+
+def test_shared_secret_mode_with_real_better_auth(
+    make_client: AppFactory, sqlite_engine, shared_secret_issuer: Issuer
+) -> None:
+    _, token = shared_secret_issuer.sign_up()
+    assert header_of(token)["alg"] == "HS256"
+    client = make_client(
+        sqlite_engine,
+        auth_mode="shared-secret",
+        jwt_secret=SHARED_SECRET,
+        better_auth_url=shared_secret_issuer.issuer,
+    )
+    run_task_lifecycle(client, shared_secret_issuer)
+
+
+def test_shared_secret_mode_refuses_eddsa_tokens(
+    make_client: AppFactory, sqlite_engine, jwks_issuer: Issuer
+) -> None:
+    user_id, token = jwks_issuer.sign_up()
+    client = make_client(
+        sqlite_engine,
+        auth_mode="shared-secret",
+        jwt_secret=SHARED_SECRET,
+        better_auth_url=jwks_issuer.issuer,
+    )
+    response = client.get(f"/api/{user_id}/tasks", headers=bearer(token))
+    assert response.status_code == 401 and response.json()["reason"] == "unsupported_algorithm"
