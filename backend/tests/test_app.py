@@ -92,3 +92,24 @@ def test_served_module_builds_the_app(monkeypatch) -> None:
         assert module.app.title == "Tasks API"
     finally:
         get_settings.cache_clear()
+
+
+def test_access_log_masks_a_token_put_in_a_url(tokens: TokenFactory) -> None:
+    from app.logging import RedactTokens, configure_logging
+
+    configure_logging()
+    token = tokens.mint()
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", f"/api/u/tasks?access_token={token}", "1.1", 401),
+        None,
+    )
+    assert any(isinstance(f, RedactTokens) for f in logging.getLogger("uvicorn.access").filters)
+    for log_filter in logging.getLogger("uvicorn.access").filters:
+        assert not isinstance(log_filter, logging.Filter) or log_filter.filter(record)
+    message = record.getMessage()
+    assert token not in message and "access_token=[redacted]" in message
