@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+
+import { Providers } from "@/components/providers";
+import { SiteHeader } from "@/components/site-header";
+import { TasksView } from "@/components/tasks-view";
+import { auth } from "@/lib/auth";
+
+export const metadata: Metadata = { title: "Your tasks · Tasks" };
+
+export default async function TasksPage() {
+  const session = await auth.api.getSession({ headers: await headers() });
+  if (!session) redirect("/login");
+  return (
+    <Providers>
+      <SiteHeader userName={session.user.name} userEmail={session.user.email} />
+      <TasksView userId={session.user.id} />
+    </Providers>
+  );
+}

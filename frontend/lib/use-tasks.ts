@@ -1,0 +1,142 @@
+"use client";
+// Server state for the tasks page: TanStack Query hooks over the typed API client.
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+  type InfiniteData,
+  type QueryClient,
+} from "@tanstack/react-query";
+
+import { describeApiError, type ListTasksQuery, type Task, type TaskCreate, type TaskList, type TaskUpdate } from "./api-client";
+import { api } from "./backend";
+
+export const PAGE_SIZE = 100;
+
+export type TaskFilters = {
+  status: NonNullable<ListTasksQuery["status"]>;
+  q: string;
+  sort: NonNullable<ListTasksQuery["sort"]>;
+  order: NonNullable<ListTasksQuery["order"]>;
+};
+
+export const DEFAULT_FILTERS: TaskFilters = { status: "all", q: "", sort: "created", order: "desc" };
+
+type TaskPages = InfiniteData<TaskList, number>;
+
+const tasksKey = (userId: string) => ["tasks", userId] as const;
+
+function failure(error: unknown, response: Response, what: string): Error {
+  return new Error(describeApiError(error, `${what} (HTTP ${response.status}).`));
+}
+
+export function useTaskList(userId: string, filters: TaskFilters) {
+  return useInfiniteQuery({
+    queryKey: [...tasksKey(userId), filters],
+    initialPageParam: 0,
+    queryFn: async ({ pageParam, signal }) => {
+      const { data, error, response } = await api.GET("/api/{user_id}/tasks", {
+        params: {
+          path: { user_id: userId },
+          query: { ...filters, q: filters.q.trim() || undefined, limit: PAGE_SIZE, offset: pageParam },
+        },
+        signal,
+      });
+      if (!data) throw failure(error, response, "Could not load your tasks");
+      return data;
+    },
+    getNextPageParam: (last, pages) => {
+      const loaded = pages.reduce((n, page) => n + page.items.length, 0);
+      return last.items.length > 0 && loaded < last.total ? loaded : undefined;
+    },
+  });
+}
+
+/** Applies `change` to every cached page of the user's task lists; returns what was there before. */
+function patchCachedTasks(client: QueryClient, userId: string, change: (task: Task) => Task | null) {
+  const before = client.getQueriesData<TaskPages>({ queryKey: tasksKey(userId) });
+  client.setQueriesData<TaskPages>({ queryKey: tasksKey(userId) }, (data) =>
+    data
+      ? {
+          ...data,
+          pages: data.pages.map((page) => {
+            const items = page.items.map(change);
+            const kept = items.filter((t): t is Task => t !== null);
+            return { items: kept, total: page.total - (items.length - kept.length) };
+          }),
+        }
+      : data,
+  );
+  return before;
+}
+
+export function useCreateTask(userId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: TaskCreate) => {
+      const { data, error, response } = await api.POST("/api/{user_id}/tasks", {
+        params: { path: { user_id: userId } },
+        body,
+      });
+      if (!data) throw failure(error, response, "Could not add the task");
+      return data;
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+  });
+}
+
+export function useUpdateTask(userId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, changes }: { id: number; changes: TaskUpdate }) => {
+      const { data, error, response } = await api.PUT("/api/{user_id}/tasks/{task_id}", {
+        params: { path: { user_id: userId, task_id: id } },
+        body: changes,
+      });
+      if (!data) throw failure(error, response, "Could not save the task");
+      return data;
+    },
+    onSuccess: (saved) => patchCachedTasks(client, userId, (t) => (t.id === saved.id ? saved : t)),
+    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+  });
+}
+
+export function useDeleteTask(userId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (task: Task) => {
+      const { error, response } = await api.DELETE("/api/{user_id}/tasks/{task_id}", {
+        params: { path: { user_id: userId, task_id: task.id } },
+      });
+      if (!response.ok) throw failure(error, response, "Could not delete the task");
+      return task;
+    },
+    onSuccess: (deleted) => patchCachedTasks(client, userId, (t) => (t.id === deleted.id ? null : t)),
+    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+  });
+}
+
+/** Flips `completed` at once on screen; puts it back if the server refuses. */
+export function useToggleTask(userId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (task: Task) => {
+      const { data, error, response } = await api.PATCH("/api/{user_id}/tasks/{task_id}/complete", {
+        params: { path: { user_id: userId, task_id: task.id } },
+      });
+      if (!data) throw failure(error, response, "Could not update the task");
+      return data;
+    },
+    onMutate: async (task) => {
+      await client.cancelQueries({ queryKey: tasksKey(userId) });
+      const before = patchCachedTasks(client, userId, (t) =>
+        t.id === task.id ? { ...t, completed: !t.completed } : t,
+      );
+      return { before };
+    },
+    onError: (_error, _task, context) => {
+      for (const [key, data] of context?.before ?? []) client.setQueryData(key, data);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+  });
+}
