@@ -1,5 +1,6 @@
 // Browser tests against real servers in both auth modes; see harness/global-setup.ts.
 import { defineConfig } from "@playwright/test";
+import { selectedModes } from "./harness/stack";
 
 export default defineConfig({
   testDir: "./tests",
@@ -31,8 +32,5 @@ export default defineConfig({
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
   },
-  projects: [
-    { name: "jwks", metadata: { mode: "jwks" } },
-    { name: "shared-secret", metadata: { mode: "shared-secret" } },
-  ],
+  projects: selectedModes().map((mode) => ({ name: mode, metadata: { mode } })),
 });

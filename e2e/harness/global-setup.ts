@@ -1,6 +1,6 @@
 // Playwright global setup: starts one full stack per auth mode and tells the tests where they are.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { LOG_DIR, STATE_FILE, WORK_DIR, startStack, stopAll, stopAllNow, type ModeConfig } from "./stack";
+import { LOG_DIR, STATE_FILE, WORK_DIR, selectedModes, startStack, stopAll, stopAllNow, type ModeConfig } from "./stack";
 
 /**
  * jwks: Better Auth's own EdDSA keys, PostgreSQL behind both sides (as in production), and
@@ -10,7 +10,7 @@ import { LOG_DIR, STATE_FILE, WORK_DIR, startStack, stopAll, stopAllNow, type Mo
 export const MODES: ModeConfig[] = [
   { mode: "jwks", database: "postgres", jwtExpiration: "20s" },
   { mode: "shared-secret", database: "sqlite" },
-];
+].filter((config) => selectedModes().includes(config.mode)) as ModeConfig[];
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(LOG_DIR, { recursive: true, force: true });

@@ -18,6 +18,13 @@ const FRONTEND_DIR = path.join(ROOT, "frontend");
 const PG_SCRIPT = path.join(ROOT, "scripts", "throwaway-postgres.sh");
 
 export type AuthMode = "jwks" | "shared-secret";
+export const ALL_MODES: AuthMode[] = ["jwks", "shared-secret"];
+
+/** The modes to test: all, or those named in E2E_MODES (comma-separated), e.g. to debug one. */
+export function selectedModes(): AuthMode[] {
+  const wanted = (process.env.E2E_MODES ?? "").split(",").map((m) => m.trim()).filter(Boolean);
+  return wanted.length ? ALL_MODES.filter((mode) => wanted.includes(mode)) : ALL_MODES;
+}
 
 /** What one mode's servers are configured with. */
 export interface ModeConfig {
@@ -136,7 +143,8 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     frontend: path.join(LOG_DIR, `${name}-frontend.log`),
     backend: path.join(LOG_DIR, `${name}-backend.log`),
   };
-  const [frontendPort, backendPort] = [await freePort(), await freePort()];
+  const frontendPort = await freePort();
+  const backendPort = Number(process.env.E2E_BACKEND_PORT) || (await freePort());
   const frontendUrl = `http://localhost:${frontendPort}`;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const betterAuthSecret = secret();
@@ -149,7 +157,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     frontendDb = url;
     backendDb = url;
   } else {
-    frontendDb = path.join(dataDir, `auth-${Date.now()}.db`);
+    frontendDb = `file:${path.join(dataDir, `auth-${Date.now()}.db`)}`;
     backendDb = `sqlite:///${path.join(dataDir, `tasks-${Date.now()}.db`)}`;
   }
 

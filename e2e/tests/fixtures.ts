@@ -69,12 +69,18 @@ export async function addTask(page: Page, title: string): Promise<void> {
 }
 
 export async function editTask(page: Page, from: string, to: string): Promise<void> {
-  const item = task(page, from);
-  await item.getByRole("button", { name: "Edit" }).click();
-  const field = page.getByRole("listitem").getByRole("textbox").first();
-  await field.fill(to);
-  await page.getByRole("listitem").getByRole("button", { name: /^save/i }).click();
+  await task(page, from).getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Task name").fill(to);
+  await page.getByRole("button", { name: "Save" }).click();
   await expect(task(page, to)).toBeVisible();
+}
+
+/**
+ * Error messages shown to the user. Empty alert regions (kept for toasts) and Next.js's route
+ * announcer, which is an alert that reads out each page's title, are not messages.
+ */
+export function alerts(page: Page): Locator {
+  return page.locator('[role="alert"]:not(#__next-route-announcer__)').filter({ hasText: /\S/ });
 }
 
 export async function deleteTask(page: Page, title: string): Promise<void> {

@@ -1,5 +1,5 @@
 // Short-lived tokens: renewed without the user noticing, and reused while they are fresh.
-import { addTask, decodeJwt, expect, newUser, signUp, task, test } from "./fixtures";
+import { addTask, alerts, decodeJwt, expect, newUser, signUp, task, test } from "./fixtures";
 
 test("a token that expires while the user works is renewed without an error or a redirect", async ({ page, stack }) => {
   test.skip(!stack.jwtExpiration, "this mode uses the default token lifetime");
@@ -33,7 +33,7 @@ test("a token that expires while the user works is renewed without an error or a
   await addTask(page, "After the token expired");
   await task(page, "Before the token expires").getByRole("checkbox").check();
   await expect(task(page, "Before the token expires").getByRole("checkbox")).toBeChecked();
-  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(alerts(page)).toHaveCount(0);
   await expect(page).toHaveURL(/\/tasks/);
 
   const renewed = issued.filter((entry) => entry.at >= resumedAt);

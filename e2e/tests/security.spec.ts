@@ -1,5 +1,5 @@
 // Where the token lives (memory only), what the session cookie allows, and markup in titles.
-import { addTask, decodeJwt, expect, JWT_SHAPE, newUser, signUp, task, test } from "./fixtures";
+import { addTask, alerts, decodeJwt, expect, JWT_SHAPE, newUser, signUp, task, test } from "./fixtures";
 
 test("the JWT stays out of storage, script-readable cookies and URLs; the session cookie is httpOnly", async ({
   page,
@@ -76,6 +76,7 @@ test("markup typed into a title is shown as text and never runs", async ({ page 
     await expect(page.locator('img[src="x"]')).toHaveCount(0);
     await expect(page.locator("main svg[onload], li svg[onload]")).toHaveCount(0);
     expect(dialogs).toEqual([]);
+    await expect(alerts(page)).toHaveCount(0);
   };
   await check();
   await page.reload();

@@ -1,5 +1,5 @@
 // A user's whole journey: sign up, manage tasks, reload, sign out, sign in again.
-import { addTask, deleteTask, editTask, expect, newUser, signIn, signOut, signUp, task, test } from "./fixtures";
+import { addTask, alerts, deleteTask, editTask, expect, newUser, signIn, signOut, signUp, task, test } from "./fixtures";
 
 test("a new user manages tasks and finds them unchanged after a reload and a new sign-in", async ({ page }) => {
   const user = newUser("Ada");
@@ -22,7 +22,7 @@ test("a new user manages tasks and finds them unchanged after a reload and a new
     await expect(task(page, "Write the quarterly report").getByRole("checkbox")).not.toBeChecked();
     await expect(task(page, "Write report")).toHaveCount(0);
     await expect(task(page, "Call the plumber")).toHaveCount(0);
-    await expect(page.getByRole("alert")).toHaveCount(0);
+    await expect(alerts(page)).toHaveCount(0);
   };
 
   await page.reload();
@@ -49,7 +49,7 @@ test("a wrong password is refused with an alert and no session", async ({ page }
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(`${user.password}-wrong`);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(alerts(page)).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
   // The password never ends up in the address bar.
   expect(page.url()).not.toContain(encodeURIComponent(user.password));
@@ -69,7 +69,7 @@ test("signing up with an email that is taken shows an alert", async ({ page, bro
   await otherPage.getByLabel("Email").fill(user.email);
   await otherPage.getByLabel("Password").fill("another-long-password-1");
   await otherPage.getByRole("button", { name: "Create account" }).click();
-  await expect(otherPage.getByRole("alert")).toBeVisible();
+  await expect(alerts(otherPage)).toBeVisible();
   await expect(otherPage).toHaveURL(/\/signup/);
   await other.close();
 });
