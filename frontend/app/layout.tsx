@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 
+import { RouteAnnouncerRole } from "@/components/route-announcer-role";
+
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,7 +15,10 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        {children}
+        <RouteAnnouncerRole />
+      </body>
     </html>
   );
 }

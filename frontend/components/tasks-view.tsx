@@ -54,7 +54,7 @@ export function TasksView({ userId }: { userId: string }) {
           ) : null}
         </div>
 
-        <div className="grid grid-cols-2 gap-3 sm:grid-cols-4" role="group" aria-label="Filter and sort">
+        <div className="grid grid-cols-2 gap-3 md:grid-cols-5" role="group" aria-label="Filter and sort">
           <div className="col-span-2">
             <label htmlFor={`${id}-search`} className="text-sm font-medium">
               Search
@@ -87,28 +87,31 @@ export function TasksView({ userId }: { userId: string }) {
             <label htmlFor={`${id}-sort`} className="text-sm font-medium">
               Sort by
             </label>
-            <div className="mt-1 flex gap-1">
-              <select
-                id={`${id}-sort`}
-                value={filters.sort}
-                onChange={(e) => set("sort", e.target.value as TaskFilters["sort"])}
-                className={inputClass}
-              >
-                <option value="created">Created</option>
-                <option value="title">Title</option>
-                <option value="due_date">Due date</option>
-                <option value="priority">Priority</option>
-              </select>
-              <select
-                aria-label="Order"
-                value={filters.order}
-                onChange={(e) => set("order", e.target.value as TaskFilters["order"])}
-                className={`${inputClass} w-auto`}
-              >
-                <option value="desc">↓</option>
-                <option value="asc">↑</option>
-              </select>
-            </div>
+            <select
+              id={`${id}-sort`}
+              value={filters.sort}
+              onChange={(e) => set("sort", e.target.value as TaskFilters["sort"])}
+              className={`mt-1 ${inputClass}`}
+            >
+              <option value="created">Created</option>
+              <option value="title">Title</option>
+              <option value="due_date">Due date</option>
+              <option value="priority">Priority</option>
+            </select>
+          </div>
+          <div>
+            <label htmlFor={`${id}-order`} className="text-sm font-medium">
+              Order
+            </label>
+            <select
+              id={`${id}-order`}
+              value={filters.order}
+              onChange={(e) => set("order", e.target.value as TaskFilters["order"])}
+              className={`mt-1 ${inputClass}`}
+            >
+              <option value="desc">Descending</option>
+              <option value="asc">Ascending</option>
+            </select>
           </div>
         </div>
 
