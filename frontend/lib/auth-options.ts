@@ -169,8 +169,8 @@ export function createAuthOptions({ env = process.env, database }: CreateAuthOpt
       autoSignIn: true,
     },
     // Better Auth turns rate limiting on only when NODE_ENV=production; we want it everywhere.
-    // Without a trusted x-forwarded-for it keys on 127.0.0.1 (dev/test) or one shared bucket
-    // (production), so direct connections are limited too.
+    // It keys on x-forwarded-for (Next.js sets it to the socket address when absent); without a
+    // usable address it uses 127.0.0.1 (dev/test) or one shared bucket, so nothing goes unlimited.
     rateLimit: {
       enabled: true,
       storage: "memory",
