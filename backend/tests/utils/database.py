@@ -18,18 +18,19 @@ POSTGRES_SCRIPT = BACKEND_DIR.parent / "scripts" / "throwaway-postgres.sh"
 NO_SERVER_BINARIES = 3
 
 
-def migrate(database_url: str, revision: str = "head") -> None:
+def _alembic_config(database_url: str) -> Config:
     config = Config(str(BACKEND_DIR / "alembic.ini"))
     config.attributes["database_url"] = database_url
     config.attributes["configure_logger"] = False
-    command.upgrade(config, revision)
+    return config
+
+
+def migrate(database_url: str, revision: str = "head") -> None:
+    command.upgrade(_alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str) -> None:
-    config = Config(str(BACKEND_DIR / "alembic.ini"))
-    config.attributes["database_url"] = database_url
-    config.attributes["configure_logger"] = False
-    command.downgrade(config, revision)
+    command.downgrade(_alembic_config(database_url), revision)
 
 
 @contextmanager
