@@ -19,6 +19,12 @@ export function ConfirmDeleteDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
 
+  // Close the modal before handing focus back: elements behind an open modal cannot take focus.
+  const cancel = () => {
+    ref.current?.close();
+    onCancel();
+  };
+
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
@@ -33,7 +39,7 @@ export function ConfirmDeleteDialog({
       aria-describedby={`${id}-body`}
       onCancel={(event) => {
         event.preventDefault();
-        onCancel();
+        cancel();
       }}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg bg-white p-6 text-slate-900 shadow-xl"
     >
@@ -44,7 +50,7 @@ export function ConfirmDeleteDialog({
         “{taskTitle}” will be removed for good.
       </p>
       <div className="mt-6 flex justify-end gap-3">
-        <button type="button" autoFocus onClick={onCancel} className={secondaryButton}>
+        <button type="button" autoFocus onClick={cancel} className={secondaryButton}>
           Cancel
         </button>
         <button type="button" onClick={onConfirm} disabled={busy} className={dangerButton}>

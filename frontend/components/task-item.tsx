@@ -27,24 +27,25 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
   const id = useId();
   const overdue = isOverdue(task.due_date, task.completed);
 
-  function onToggle() {
-    toggle.mutate(task, {
-      onError: (error) => notify("error", `${error.message} “${task.title}” is back as it was.`),
-    });
+  // mutateAsync, not mutate(…, callbacks): the row may unmount (deleted, filtered out) before the
+  // server answers, and the message must still be shown.
+  async function onToggle() {
+    try {
+      await toggle.mutateAsync(task);
+    } catch (error) {
+      notify("error", `${error instanceof Error ? error.message : "Could not update the task."} “${task.title}” is back as it was.`);
+    }
   }
 
-  function onDelete() {
-    remove.mutate(task, {
-      onSuccess: () => {
-        setConfirming(false);
-        notify("success", `Deleted “${task.title}”.`);
-      },
-      onError: (error) => {
-        setConfirming(false);
-        notify("error", error.message);
-        deleteButton.current?.focus();
-      },
-    });
+  async function onDelete() {
+    try {
+      await remove.mutateAsync(task);
+      notify("success", `Deleted “${task.title}”.`);
+    } catch (error) {
+      setConfirming(false);
+      notify("error", error instanceof Error ? error.message : "Could not delete the task.");
+      requestAnimationFrame(() => deleteButton.current?.focus()); // once the modal is gone
+    }
   }
 
   if (editing) {
