@@ -155,6 +155,16 @@ export function createAuthOptions({ env = process.env, database }: CreateAuthOpt
   const credentialRule = { window: rateLimitWindow, max: rateLimitMax };
 
   const sharedKey = mode === "shared-secret" ? requireSharedJwtSecret(env) : null;
+  // Key rotation (jwks mode): off unless AUTH_JWKS_ROTATION_INTERVAL is set; old keys stay published
+  // for AUTH_JWKS_GRACE_PERIOD (Better Auth's default: 30 days). Both in seconds.
+  const keyRotation = {
+    ...(env.AUTH_JWKS_ROTATION_INTERVAL?.trim()
+      ? { rotationInterval: parsePositiveInt("AUTH_JWKS_ROTATION_INTERVAL", env.AUTH_JWKS_ROTATION_INTERVAL, 1) }
+      : {}),
+    ...(env.AUTH_JWKS_GRACE_PERIOD?.trim()
+      ? { gracePeriod: parsePositiveInt("AUTH_JWKS_GRACE_PERIOD", env.AUTH_JWKS_GRACE_PERIOD, 1) }
+      : {}),
+  };
 
   return {
     appName: "Tasks",
@@ -197,7 +207,7 @@ export function createAuthOptions({ env = process.env, database }: CreateAuthOpt
               // /api/auth/jwks answers 404.
               jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "EdDSA" as const } },
             }
-          : {}),
+          : { jwks: keyRotation }),
       }),
       nextCookies(), // must stay last
     ],
