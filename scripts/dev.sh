@@ -36,6 +36,7 @@ stop_all() {
   say "stopping both servers"
   local pid
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  disown -a # no "Terminated" job notices
   for _ in $(seq 50); do
     local alive=0
     for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
@@ -45,7 +46,8 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
 }
 trap stop_all EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C is how a developer stops the servers: a normal end, not an error.
+trap 'exit 0' INT TERM
 
 cd "$ROOT/backend"
 prefixed backend uv run uvicorn app.main:app --host 127.0.0.1 --port 8000 --reload --reload-dir app

@@ -93,10 +93,8 @@ fi
 step "setup: env files" "$ROOT" "$ROOT/scripts/env-files.sh"
 
 if wants backend; then
-  step "backend: ruff check" "$ROOT/backend" uv run ruff check .
-  step "backend: ruff format" "$ROOT/backend" uv run ruff format --check .
-  step "backend: mypy" "$ROOT/backend" uv run mypy
-  step "backend: pytest" "$ROOT/backend" uv run pytest
+  # The backend's own gate: ruff, ruff format, mypy, pytest on SQLite and PostgreSQL, coverage floors.
+  step "backend: checks and pytest" "$ROOT/backend" bash scripts/check.sh
 fi
 
 built=0
