@@ -47,7 +47,7 @@ ensure_npm_packages() {
 ensure_backend_packages() {
   ensure_uv
   say "syncing backend Python packages (uv sync)"
-  (cd "$ROOT/backend" && uv sync --locked)
+  (cd "$ROOT/backend" && uv sync --locked --inexact)
 }
 
 # Debian's Chromium for the browser tests; browser downloads are not possible on these machines.

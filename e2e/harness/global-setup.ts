@@ -1,5 +1,6 @@
 // Playwright global setup: starts one full stack per auth mode and tells the tests where they are.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { startApiRouter } from "./api-router";
 import { LOG_DIR, STATE_FILE, WORK_DIR, selectedModes, startStack, stopAll, stopAllNow, type ModeConfig } from "./stack";
 
 /**
@@ -7,10 +8,11 @@ import { LOG_DIR, STATE_FILE, WORK_DIR, selectedModes, startStack, stopAll, stop
  * 20-second tokens so that a token expires while the user works.
  * shared-secret: HS256 with a secret both sides hold, SQLite files, the default token lifetime.
  */
-export const MODES: ModeConfig[] = [
+const ALL: ModeConfig[] = [
   { mode: "jwks", database: "postgres", jwtExpiration: "20s" },
   { mode: "shared-secret", database: "sqlite" },
-].filter((config) => selectedModes().includes(config.mode)) as ModeConfig[];
+];
+export const MODES = ALL.filter((config) => selectedModes().includes(config.mode));
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(LOG_DIR, { recursive: true, force: true });
@@ -27,6 +29,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
   try {
     const stacks = await Promise.all(MODES.map((config) => startStack(config)));
+    const routerPort = Number(process.env.E2E_API_PROXY_PORT);
+    if (routerPort) {
+      const router = await startApiRouter(routerPort, new Map(stacks.map((s) => [s.frontendUrl, s.backendUrl])));
+      process.on("exit", () => router.close());
+      console.log(`[e2e] the frontend build's API address, port ${routerPort}, routes to each mode's backend`);
+    }
     const state = Object.fromEntries(stacks.map((stack) => [stack.mode, stack]));
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
     process.env.E2E_STACKS = JSON.stringify(state);

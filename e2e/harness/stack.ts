@@ -143,8 +143,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     frontend: path.join(LOG_DIR, `${name}-frontend.log`),
     backend: path.join(LOG_DIR, `${name}-backend.log`),
   };
-  const frontendPort = await freePort();
-  const backendPort = Number(process.env.E2E_BACKEND_PORT) || (await freePort());
+  const [frontendPort, backendPort] = [await freePort(), await freePort()];
   const frontendUrl = `http://localhost:${frontendPort}`;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const betterAuthSecret = secret();

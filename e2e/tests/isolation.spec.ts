@@ -1,5 +1,5 @@
 // Two users never see each other's tasks, in the UI or through the API with their own token.
-import { addTask, decodeJwt, expect, newUser, signUp, task, test, tokenOf } from "./fixtures";
+import { addTask, decodeJwt, expect, newUser, signUp, task, test, tokenOf, reloadTasks } from "./fixtures";
 
 test("the second user sees none of the first user's tasks, and their token is refused on the first user's URL", async ({
   page,
@@ -19,7 +19,7 @@ test("the second user sees none of the first user's tasks, and their token is re
   await expect(secondPage.getByText("First user's private task")).toHaveCount(0);
   await addTask(secondPage, "Second user's task");
 
-  await page.reload();
+  await reloadTasks(page);
   await expect(task(page, "First user's private task")).toBeVisible();
   await expect(task(page, "Second user's task")).toHaveCount(0);
 
@@ -72,7 +72,7 @@ test("the second user sees none of the first user's tasks, and their token is re
   expect(secondTitles).toEqual(["Second user's task"]);
 
   // Nothing the second user tried changed the first user's task.
-  await page.reload();
+  await reloadTasks(page);
   await expect(task(page, "First user's private task").getByRole("checkbox")).not.toBeChecked();
   await expect(task(page, "hijacked")).toHaveCount(0);
 

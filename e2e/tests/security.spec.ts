@@ -1,5 +1,5 @@
 // Where the token lives (memory only), what the session cookie allows, and markup in titles.
-import { addTask, alerts, decodeJwt, expect, JWT_SHAPE, newUser, signUp, task, test } from "./fixtures";
+import { addTask, alerts, decodeJwt, expect, JWT_SHAPE, newUser, signUp, task, test, reloadTasks } from "./fixtures";
 
 test("the JWT stays out of storage, script-readable cookies and URLs; the session cookie is httpOnly", async ({
   page,
@@ -17,7 +17,7 @@ test("the JWT stays out of storage, script-readable cookies and URLs; the sessio
 
   await signUp(page, newUser("Eve"));
   await addTask(page, "Check where the token lives");
-  await page.reload();
+  await reloadTasks(page);
   await expect(task(page, "Check where the token lives")).toBeVisible();
   await expect.poll(() => tokens.length, { message: "the page fetched a token" }).toBeGreaterThan(0);
 
@@ -79,6 +79,6 @@ test("markup typed into a title is shown as text and never runs", async ({ page 
     await expect(alerts(page)).toHaveCount(0);
   };
   await check();
-  await page.reload();
+  await reloadTasks(page);
   await check();
 });

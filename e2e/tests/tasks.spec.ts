@@ -1,5 +1,5 @@
 // A user's whole journey: sign up, manage tasks, reload, sign out, sign in again.
-import { addTask, alerts, deleteTask, editTask, expect, newUser, signIn, signOut, signUp, task, test } from "./fixtures";
+import { addTask, alerts, deleteTask, editTask, expect, newUser, signIn, signOut, signUp, task, test, reloadTasks } from "./fixtures";
 
 test("a new user manages tasks and finds them unchanged after a reload and a new sign-in", async ({ page }) => {
   const user = newUser("Ada");
@@ -25,7 +25,7 @@ test("a new user manages tasks and finds them unchanged after a reload and a new
     await expect(alerts(page)).toHaveCount(0);
   };
 
-  await page.reload();
+  await reloadTasks(page);
   await expectSavedState();
 
   await signOut(page);
@@ -36,7 +36,7 @@ test("a new user manages tasks and finds them unchanged after a reload and a new
   await expectSavedState();
 
   await task(page, "Buy milk").getByRole("checkbox").uncheck();
-  await page.reload();
+  await reloadTasks(page);
   await expect(task(page, "Buy milk").getByRole("checkbox")).not.toBeChecked();
 });
 
