@@ -1,0 +1,103 @@
+"""How list latency grows: a user with 10 → 100,000 tasks, and 1 → 10,000 other users in the table.
+
+Rows are bulk-inserted with SQL straight into a migrated database; each point is the median latency
+of `GET /api/{user_id}/tasks` (limit 50, default sort: newest first, plus `total`) through the app
+in-process (verification bypassed, so only the handler and the database are measured).
+"""
+
+import statistics
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, insert, text
+
+from app.application import create_app
+from app.auth.dependencies import AuthenticatedUser, get_current_user
+from app.db import create_db_engine
+from app.models import Task
+from app.settings import Settings
+
+USER_ID = "bench-growth-user-00000000000001"
+BATCH = 5_000
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _rows(user_id: str, start: int, count: int) -> Iterator[dict[str, Any]]:
+    for n in range(start, start + count):
+        created = _EPOCH + timedelta(seconds=n)
+        yield {
+            "user_id": user_id,
+            "title": f"Task {n}",
+            "description": None,
+            "completed": n % 3 == 0,
+            "priority": ("low", "medium", "high")[n % 3],
+            "due_date": None,
+            "created_at": created,
+            "updated_at": created,
+        }
+
+
+def _insert(engine: Engine, rows: Iterator[dict[str, Any]]) -> None:
+    batch: list[dict[str, Any]] = []
+    with engine.begin() as connection:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                connection.execute(insert(Task.__table__), batch)  # type: ignore[attr-defined]
+                batch = []
+        if batch:
+            connection.execute(insert(Task.__table__), batch)  # type: ignore[attr-defined]
+
+
+def _latency_ms(client: TestClient, samples: int) -> float:
+    url = f"/api/{USER_ID}/tasks?limit=50"
+    for _ in range(max(samples // 5, 3)):
+        assert client.get(url).status_code == 200
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.text
+    return statistics.median(times) * 1000
+
+
+def measure(database_url: str, own_counts: list[int], other_users: list[int], tasks_per_other: int,
+            samples: int) -> dict[str, Any]:
+    """`database_url` must point to an empty, migrated database."""
+    engine = create_db_engine(database_url)
+    settings = Settings(database_url=database_url)
+    app = create_app(settings, engine=engine)
+    user = AuthenticatedUser(id=USER_ID, email=None, name=None)
+    app.dependency_overrides[get_current_user] = lambda: user
+    results: dict[str, Any] = {"own": [], "others": [], "tasks_per_other_user": tasks_per_other}
+    with TestClient(app) as client:
+        have = 0
+        for count in own_counts:
+            _insert(engine, _rows(USER_ID, have, count - have))
+            have = count
+            results["own"].append({"tasks": count, "p50_ms": _latency_ms(client, samples)})
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM tasks"))
+        _insert(engine, _rows(USER_ID, 0, 50))
+        users = 0
+        for count in other_users:
+            _insert(engine, _other_rows(users, count, tasks_per_other))
+            users = count
+            results["others"].append(
+                {
+                    "other_users": count,
+                    "other_tasks": count * tasks_per_other,
+                    "p50_ms": _latency_ms(client, samples),
+                }
+            )
+    engine.dispose()
+    return results
+
+
+def _other_rows(start: int, end: int, per_user: int) -> Iterator[dict[str, Any]]:
+    for n in range(start, end):
+        yield from _rows(f"bench-other-user-{n:08d}", n * per_user, per_user)

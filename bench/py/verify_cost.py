@@ -1,0 +1,187 @@
+"""Verification cost per token: our TokenVerifier (and the whole dependency) vs the raw signature check.
+
+Runs in-process on a fixed core. The floor is the `cryptography` package's own check on the same
+key and the same bytes: Ed25519PublicKey.verify for EdDSA, HMAC-SHA256 + compare_digest for HS256.
+"""
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import secrets
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from starlette.requests import Request
+
+from app.auth.dependencies import bearer_token, get_current_user
+from app.auth.jwks import JwksCache
+from app.auth.tokens import SharedSecretKey, TokenVerifier
+
+ISSUER = "http://localhost:3000"
+USER_ID = "bench-user-0000000000000000000001"
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64url_decode(data: str) -> bytes:
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+def _claims(**extra: Any) -> dict[str, Any]:
+    # Shaped like Better Auth's tokens with `definePayload` keeping id, email and name.
+    now = int(time.time())
+    return {
+        "id": USER_ID,
+        "email": "bench@example.com",
+        "name": "Bench User",
+        "sub": USER_ID,
+        "iat": now,
+        "exp": now + 15 * 60,
+        "iss": ISSUER,
+        "aud": ISSUER,
+        **extra,
+    }
+
+
+def _interleaved(
+    operations: dict[str, Callable[[int], float]], number: int, repeat: int
+) -> dict[str, list[float]]:
+    """Nanoseconds per operation, one value per round; rounds alternate the operations so that
+    load from other processes falls on all of them alike."""
+    for run in operations.values():
+        run(max(number // 10, 10))  # warm-up
+    timings: dict[str, list[float]] = {name: [] for name in operations}
+    for _ in range(repeat):
+        for name, run in operations.items():
+            timings[name].append(run(number) / number)
+    return timings
+
+
+def _spread_pct(values: list[float]) -> float:
+    """Interquartile range as a percentage of the median: how noisy the rounds were."""
+    if len(values) < 4:
+        return 0.0
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return 100 * (q3 - q1) / statistics.median(values)
+
+
+def _sync_loop(operation: Callable[[], object]) -> Callable[[int], float]:
+    def run(number: int) -> float:
+        start = time.perf_counter_ns()
+        for _ in range(number):
+            operation()
+        return time.perf_counter_ns() - start
+
+    return run
+
+
+def _async_loop(
+    loop: asyncio.AbstractEventLoop, operation: Callable[[], Awaitable[object]]
+) -> Callable[[int], float]:
+    async def many(number: int) -> float:
+        start = time.perf_counter_ns()
+        for _ in range(number):
+            await operation()
+        return time.perf_counter_ns() - start
+
+    return lambda number: loop.run_until_complete(many(number))
+
+
+def _request_with(token: str) -> Request:
+    return Request(
+        {
+            "type": "http",
+            "method": "GET",
+            "path": "/",
+            "headers": [(b"authorization", f"Bearer {token}".encode())],
+        }
+    )
+
+
+def measure(number: int, repeat: int) -> dict[str, Any]:
+    loop = asyncio.new_event_loop()
+    results: dict[str, Any] = {"number": number, "repeat": repeat}
+
+    # EdDSA: a real JwksCache fed by an in-process JWKS endpoint, exactly as the app builds it.
+    private_key = Ed25519PrivateKey.generate()
+    public_key = private_key.public_key()
+    kid = secrets.token_urlsafe(24)[:32]
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64url(raw), "kid": kid, "alg": "EdDSA"}
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json={"keys": [jwk]}))
+    cache = JwksCache(ISSUER + "/api/auth/jwks", allowed_algorithms=["EdDSA"], transport=transport)
+    loop.run_until_complete(cache.refresh())
+    eddsa = TokenVerifier(
+        keys=cache,
+        algorithms=["EdDSA"],
+        issuer=ISSUER,
+        audience=ISSUER,
+        leeway_seconds=30,
+        require_kid=True,
+    )
+    secret = secrets.token_hex(32)
+    hs256 = TokenVerifier(
+        keys=SharedSecretKey(secret),
+        algorithms=["HS256"],
+        issuer=ISSUER,
+        audience=ISSUER,
+        leeway_seconds=30,
+        require_kid=False,
+    )
+    tokens = {
+        "EdDSA": jwt.encode(_claims(), private_key, algorithm="EdDSA", headers={"kid": kid}),
+        "HS256": jwt.encode(_claims(), secret, algorithm="HS256", headers={"typ": "JWT"}),
+    }
+    verifiers = {"EdDSA": eddsa, "HS256": hs256}
+
+    def raw_check(algorithm: str) -> Callable[[], object]:
+        head, payload, signature = tokens[algorithm].split(".")
+        message = f"{head}.{payload}".encode()
+        sig = _b64url_decode(signature)
+        if algorithm == "EdDSA":
+            return lambda: public_key.verify(sig, message)
+        key = secret.encode()
+        return lambda: hmac.compare_digest(hmac.new(key, message, hashlib.sha256).digest(), sig)
+
+    for algorithm, token in tokens.items():
+        verifier = verifiers[algorithm]
+        fresh = getattr(verifier, "without_cache", None)
+        cold_verifier = fresh() if fresh else verifier
+
+        async def full_dependency(token: str = token, verifier: TokenVerifier = verifier) -> object:
+            extracted = await bearer_token(_request_with(token))
+            return await get_current_user(extracted, verifier)
+
+        async def verify_cold(token: str = token, verifier: TokenVerifier = cold_verifier) -> object:
+            return await verifier.verify(token)
+
+        async def verify_warm(token: str = token, verifier: TokenVerifier = verifier) -> object:
+            return await verifier.verify(token)
+
+        operations = {
+            "raw": _sync_loop(raw_check(algorithm)),
+            "verify_first": _async_loop(loop, verify_cold),
+            "verify_repeat": _async_loop(loop, verify_warm),
+            "dependency": _async_loop(loop, full_dependency),
+        }
+        timings = _interleaved(operations, number, repeat)
+        entry: dict[str, float] = {f"{name}_us": statistics.median(t) / 1000 for name, t in timings.items()}
+        # Ratios per round (the operations of one round ran back to back), then the median.
+        for name in ("verify_first", "verify_repeat", "dependency"):
+            entry[f"{name}_vs_raw"] = statistics.median(
+                ours / raw for ours, raw in zip(timings[name], timings["raw"], strict=True)
+            )
+        entry["noise_raw_pct"] = _spread_pct(timings["raw"])
+        results[algorithm] = entry
+    loop.run_until_complete(cache.close())
+    loop.close()
+    return results
