@@ -12,10 +12,23 @@ export const tokenCache = createTokenCache({
   },
 });
 
+let leaving = false;
+
+/**
+ * The backend refused a fresh token too, or there is no session. End the session before going to
+ * /login: with a live session /login would send the user straight back to /tasks, in a loop.
+ */
+async function sendToLogin() {
+  if (leaving) return;
+  leaving = true;
+  await authClient.signOut().catch(() => undefined);
+  // A full page load, on purpose: it drops every bit of in-memory state of the signed-out user.
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+  window.location.assign("/login");
+}
+
 export const api = createApiClient({
   baseUrl: process.env.NEXT_PUBLIC_API_URL || DEFAULT_API_URL,
   tokens: tokenCache,
-  // A full page load, on purpose: it drops every bit of in-memory state of the signed-out user.
-  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-  onUnauthenticated: () => window.location.assign("/login"),
+  onUnauthenticated: () => void sendToLogin(),
 });
