@@ -16,6 +16,7 @@ from sqlalchemy import Engine, insert, text
 
 from app.application import create_app
 from app.auth.dependencies import AuthenticatedUser, get_current_user
+from app.auth.tokens import SharedSecretKey
 from app.db import create_db_engine
 from app.models import Task
 from app.settings import Settings
@@ -70,7 +71,8 @@ def measure(database_url: str, own_counts: list[int], other_users: list[int], ta
     """`database_url` must point to an empty, migrated database."""
     engine = create_db_engine(database_url)
     settings = Settings(database_url=database_url)
-    app = create_app(settings, engine=engine)
+    # Verification is bypassed below; a fixed key keeps the app from fetching a JWKS it won't use.
+    app = create_app(settings, keys=SharedSecretKey("unused" * 8), engine=engine)
     user = AuthenticatedUser(id=USER_ID, email=None, name=None)
     app.dependency_overrides[get_current_user] = lambda: user
     results: dict[str, Any] = {"own": [], "others": [], "tasks_per_other_user": tasks_per_other}
@@ -101,3 +103,11 @@ def measure(database_url: str, own_counts: list[int], other_users: list[int], ta
 def _other_rows(start: int, end: int, per_user: int) -> Iterator[dict[str, Any]]:
     for n in range(start, end):
         yield from _rows(f"bench-other-user-{n:08d}", n * per_user, per_user)
+
+
+def insert_rows(database_url: str, user_id: str, tasks: int, *, other_users: int) -> None:
+    """Seeds a database: `tasks` for the user, and 10 each for `other_users` other users."""
+    engine = create_db_engine(database_url)
+    _insert(engine, _rows(user_id, 0, tasks))
+    _insert(engine, _other_rows(0, other_users, 10))
+    engine.dispose()

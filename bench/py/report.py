@@ -1,0 +1,97 @@
+"""The results as a plain-text table and a chart (PNG, matplotlib)."""
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def table(results: dict[str, Any], labels: dict[str, str]) -> str:
+    lines = ["", "Load: GET /api/{user_id}/tasks (20 tasks), medians of the trials", ""]
+    lines.append(f"{'variant':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'spread':>8}")
+    for name, row in results["load"].items():
+        lines.append(
+            f"{labels[name]:40} {row['rps']:8.0f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f}"
+            f" {row['rps_spread_pct']:7.1f}%"
+        )
+    lines += ["", "Verification per token (µs, median of interleaved rounds)", ""]
+    lines.append(
+        f"{'alg':6} {'raw check':>10} {'verify new':>11} {'verify again':>13} {'dependency':>11}"
+        f" {'new/raw':>8} {'again/raw':>10}"
+    )
+    for alg in ("EdDSA", "HS256"):
+        v = results["verify"][alg]
+        lines.append(
+            f"{alg:6} {v['raw_us']:10.1f} {v['verify_first_us']:11.1f} {v['verify_repeat_us']:13.1f}"
+            f" {v['dependency_us']:11.1f} {v['verify_first_vs_raw']:8.2f} {v['verify_repeat_vs_raw']:10.2f}"
+        )
+    lines += ["", "Browser side: token fetches made by lib/api-client.ts", ""]
+    for s in results["token_fetches"]["scenarios"]:
+        lines.append(f"{s['name']:52} {s['fetches']:3d} fetches ({s['perLifetime']:.2f} per token lifetime)")
+    for db, series in results["growth"].items():
+        lines += ["", f"Growth ({db}): list latency, limit 50, p50 ms", ""]
+        lines.append("  own tasks:   " + ", ".join(f"{p['tasks']:,}: {p['p50_ms']:.2f}" for p in series["own"]))
+        lines.append(
+            "  other users: "
+            + ", ".join(f"{p['other_users']:,}: {p['p50_ms']:.2f}" for p in series["others"])
+        )
+    load = results["machine"]
+    lines += ["", f"load average: start {load['load_average_start'][0]:.1f}, end {load['load_average_end'][0]:.1f}"]
+    return "\n".join(lines) + "\n"
+
+
+def chart(results: dict[str, Any], path: Path) -> None:
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8.5))
+    fig.suptitle("Tasks API: the cost of authentication (medians)", fontsize=13)
+
+    ax = axes[0][0]
+    load = results["load"]
+    names = ["bypass", "ours", "bridge", "session_lookup"]
+    labels = ["no auth\n(bypass)", "ours\n(local JWT)", "bridge\n(JWKS mode)", "get-session\nper request"]
+    values = [load[n]["rps"] for n in names]
+    bars = ax.bar(labels, values, color=["#9e9e9e", "#1f77b4", "#ff7f0e", "#d62728"])
+    for bar, name in zip(bars, names, strict=True):
+        ax.annotate(
+            f"{load[name]['rps']:.0f}/s\np50 {load[name]['p50_ms']:.1f} ms\np99 {load[name]['p99_ms']:.1f} ms",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center", va="bottom", fontsize=8,
+        )
+    ax.set_ylabel("requests / s")
+    ax.set_title("GET /api/{user_id}/tasks under the same load")
+    ax.set_ylim(0, max(values) * 1.35)
+
+    ax = axes[0][1]
+    verify = results["verify"]
+    kinds = [("raw_us", "raw signature check"), ("verify_first_us", "verify (new token)"),
+             ("verify_repeat_us", "verify (same token again)"), ("dependency_us", "whole dependency")]
+    width = 0.2
+    for i, (key, label) in enumerate(kinds):
+        xs = [j + (i - 1.5) * width for j in range(2)]
+        ax.bar(xs, [verify[a][key] for a in ("EdDSA", "HS256")], width, label=label)
+    ax.set_xticks([0, 1], ["EdDSA", "HS256"])
+    ax.set_yscale("log")
+    ax.set_ylabel("µs per token (log)")
+    ax.set_title("Verification cost vs the floor")
+    ax.legend(fontsize=8)
+
+    for ax, key, xkey, title, xlabel in (
+        (axes[1][0], "own", "tasks", "List latency vs the user's own tasks", "the user's tasks"),
+        (axes[1][1], "others", "other_users", "List latency vs other users in the table",
+         "other users (10 tasks each)"),
+    ):
+        for db, series in results["growth"].items():
+            points = series[key]
+            ax.plot([p[xkey] for p in points], [p["p50_ms"] for p in points], marker="o", label=db)
+        ax.set_xscale("log")
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("p50 ms (limit 50)")
+        ax.set_title(title)
+        ax.legend(fontsize=8)
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,380 @@
+"""Every benchmark in one run (bench/run.sh): load, verification cost, browser side, growth, chart.
+
+Load runs on loopback only, between processes pinned apart when the machine has two cores or more:
+the load generator (autocannon) and the Better Auth issuer on one core, the uvicorn servers on
+another. Results go to bench/results/; a full run also writes docs/benchmarks.png and .json.
+The run ends with the four ratio lines docs/BENCHMARKS.md describes.
+"""
+
+import json
+import os
+import select
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from contextlib import ExitStack, closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from alembic.config import Config
+
+# Starlette's TestClient (used by the growth part) nudges toward httpx2; the backend ships httpx.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+import growth  # noqa: E402
+import verify_cost  # noqa: E402
+from alembic import command  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BACKEND = ROOT / "backend"
+BENCH = ROOT / "bench"
+FRONTEND = ROOT / "frontend"
+DOCS = ROOT / "docs"
+RESULTS = BENCH / "results"
+TSX = FRONTEND / "node_modules" / ".bin" / "tsx"
+AUTOCANNON = BENCH / "node_modules" / "autocannon" / "autocannon.js"
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+PIN = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
+LOAD_CPU, SERVER_CPU = 0, 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    trials: int
+    seconds: int
+    warmup_seconds: int
+    connections: int
+    verify_number: int
+    verify_repeat: int
+    own_counts: list[int]
+    other_users: list[int]
+    tasks_per_other: int
+    growth_samples: int
+
+
+PLAN = (
+    Plan(1, 2, 1, 10, 300, 5, [10, 100, 1_000, 10_000], [1, 10, 100, 1_000], 10, 15)
+    if QUICK
+    else Plan(
+        5,
+        10,
+        3,
+        10,
+        2_000,
+        15,
+        [10, 100, 1_000, 10_000, 100_000],
+        [1, 10, 100, 1_000, 10_000],
+        10,
+        60,
+    )
+)
+VARIANTS = {
+    "ours": "ours (JWT verified locally)",
+    "bypass": "verification bypassed",
+    "session_lookup": "get-session per request",
+    "bridge": "fastapi-better-auth-bridge (JWKS)",
+}
+SEEDED_TASKS = 20
+
+
+_T0 = time.monotonic()
+
+
+def log(message: str) -> None:
+    sys.stderr.write(f"[bench {time.monotonic() - _T0:5.1f}s] {message}\n")
+    sys.stderr.flush()
+
+
+def pinned(cpu: int, command: list[str]) -> list[str]:
+    return ["taskset", "-c", str(cpu), *command] if PIN else command
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def migrate(database_url: str) -> None:
+    config = Config(str(BACKEND / "alembic.ini"))
+    config.attributes["database_url"] = database_url
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# --- the real Better Auth issuer -------------------------------------------------------------
+
+
+@dataclass
+class Issuer:
+    url: str
+    jwks_url: str
+    user_id: str
+    cookie: str
+    client: httpx.Client
+
+    def token(self) -> str:
+        response = self.client.get("/api/auth/token", headers={"cookie": self.cookie})
+        response.raise_for_status()
+        token: str = response.json()["token"]
+        return token
+
+
+def start_issuer(stack: ExitStack, workdir: Path) -> Issuer:
+    if not TSX.exists():
+        raise SystemExit("frontend dependencies are missing: run `npm ci` in frontend/ first")
+    process = subprocess.Popen(
+        pinned(LOAD_CPU, [str(TSX), str(BENCH / "ts" / "issuer.ts")]),
+        cwd=FRONTEND,
+        env={**os.environ, "PORT": "0", "DATABASE_URL": f"file:{workdir / 'auth.db'}"},
+        stdout=subprocess.PIPE,
+        stderr=open(workdir / "issuer.log", "w"),  # noqa: SIM115 - closed with the process
+        text=True,
+    )
+    stack.callback(stop, process)
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], 120)
+    line = process.stdout.readline() if ready else ""
+    if not line:
+        raise SystemExit(f"the Better Auth issuer did not start; see {workdir / 'issuer.log'}")
+    info = json.loads(line)
+    client = stack.enter_context(
+        httpx.Client(base_url=info["url"], headers={"Origin": info["url"]}, timeout=30)
+    )
+    signed_up = client.post(
+        "/api/auth/sign-up/email",
+        json={"name": "Bench User", "email": "bench@example.com",
+              "password": "correct horse battery staple"},
+    )
+    signed_up.raise_for_status()
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    client.cookies.clear()  # every later call sends the cookie explicitly
+    return Issuer(info["url"], info["jwksUrl"], signed_up.json()["user"]["id"], cookie, client)
+
+
+# --- the four servers under load -------------------------------------------------------------
+
+
+def start_servers(stack: ExitStack, workdir: Path, issuer: Issuer, database_url: str
+                  ) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{BACKEND}{os.pathsep}{BENCH / 'py'}",
+        "DATABASE_URL": database_url,
+        "BETTER_AUTH_URL": issuer.url,
+        "AUTH_JWKS_URL": issuer.jwks_url,
+        "BENCH_USER_ID": issuer.user_id,
+        "BENCH_ISSUER_URL": issuer.url,
+    }
+    urls = {}
+    for name in VARIANTS:
+        port = free_port()
+        process = subprocess.Popen(
+            pinned(SERVER_CPU, [sys.executable, "-m", "uvicorn", "--factory", f"servers:{name}",
+                                "--host", "127.0.0.1", "--port", str(port),
+                                "--no-access-log", "--log-level", "warning"]),
+            cwd=BACKEND,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(workdir / f"{name}.log", "w"),  # noqa: SIM115
+        )
+        stack.callback(stop, process)
+        urls[name] = f"http://127.0.0.1:{port}/api/{issuer.user_id}/tasks"
+    deadline = time.monotonic() + 120
+    for name, url in urls.items():
+        health = url.split("/api/")[0] + "/health"
+        while True:
+            try:
+                if httpx.get(health, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"server {name} did not start; see {workdir / (name + '.log')}")
+            time.sleep(0.2)
+    return urls
+
+
+def check_servers(urls: dict[str, str], headers: dict[str, str]) -> None:
+    """Each variant must answer the same 200 with the same tasks, and refuse a request without
+    credentials (except the bypass, which is the point of it)."""
+    for name, url in urls.items():
+        response = httpx.get(url, headers=headers, timeout=30)
+        if response.status_code != 200 or response.json()["total"] != SEEDED_TASKS:
+            raise SystemExit(f"{name} answered {response.status_code}: {response.text[:300]}")
+        refused = httpx.get(url, timeout=30).status_code
+        if name != "bypass" and refused != 401:
+            raise SystemExit(f"{name} answered {refused} to a request without credentials")
+
+
+def autocannon(url: str, headers: dict[str, str], seconds: int, connections: int
+               ) -> dict[str, float]:
+    flags = [item for key, value in headers.items() for item in ("-H", f"{key}={value}")]
+    done = subprocess.run(
+        pinned(LOAD_CPU, ["node", str(AUTOCANNON), "-j", "-c", str(connections),
+                          "-d", str(seconds), *flags, url]),
+        capture_output=True, text=True, check=True,
+    )
+    report = json.loads(done.stdout)
+    bad = report["non2xx"] + report["errors"] + report["timeouts"]
+    if bad:
+        raise SystemExit(f"{url}: {bad} failed requests under load")
+    return {
+        "rps": report["requests"]["total"] / report["duration"],
+        "p50_ms": report["latency"]["p50"],
+        "p99_ms": report["latency"]["p99"],
+    }
+
+
+def spread_pct(values: list[float]) -> float:
+    """(max - min) / median, in percent: the trial-to-trial noise."""
+    return 100 * (max(values) - min(values)) / statistics.median(values) if values else 0.0
+
+
+def load_test(issuer: Issuer, urls: dict[str, str]) -> dict[str, Any]:
+    token = issuer.token()  # fresh: 15 minutes outlast the whole load test
+    # Every variant gets identical request bytes; each reads the credential it understands.
+    headers = {"Authorization": f"Bearer {token}", "Cookie": issuer.cookie}
+    check_servers(urls, headers)
+    for name, url in urls.items():
+        log(f"warm-up {name}")
+        autocannon(url, headers, PLAN.warmup_seconds, PLAN.connections)
+    trials: dict[str, list[dict[str, float]]] = {name: [] for name in urls}
+    names = list(urls)
+    for trial in range(PLAN.trials):
+        order = names[trial % len(names):] + names[: trial % len(names)]  # rotate the order
+        for name in order:
+            result = autocannon(urls[name], headers, PLAN.seconds, PLAN.connections)
+            trials[name].append(result)
+            log(f"trial {trial + 1}/{PLAN.trials} {name}: {result['rps']:.0f} req/s, "
+                f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
+    summary: dict[str, Any] = {}
+    for name, runs in trials.items():
+        rps = [r["rps"] for r in runs]
+        summary[name] = {
+            "rps": statistics.median(rps),
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+            "rps_spread_pct": spread_pct(rps),
+            "trials": runs,
+        }
+    return summary
+
+
+# --- in-process parts ------------------------------------------------------------------------
+
+
+def on_server_core(function: Any, *args: Any) -> Any:
+    """Runs an in-process measurement on the servers' core (they are idle by then)."""
+    if not PIN:
+        return function(*args)
+    previous = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {SERVER_CPU})
+    try:
+        return function(*args)
+    finally:
+        os.sched_setaffinity(0, previous)
+
+
+def token_fetches() -> dict[str, Any]:
+    done = subprocess.run([str(TSX), str(BENCH / "ts" / "token-fetches.ts")], cwd=BENCH,
+                          capture_output=True, text=True, check=True, timeout=120)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def growth_test(workdir: Path) -> dict[str, Any]:
+    url = f"sqlite:///{workdir / 'growth.db'}"
+    migrate(url)
+    return {
+        "sqlite": on_server_core(growth.measure, url, PLAN.own_counts, PLAN.other_users,
+                                 PLAN.tasks_per_other, PLAN.growth_samples)
+    }
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "pinned": PIN,
+        "python": sys.version.split()[0],
+        "load_average_start": os.getloadavg(),
+    }
+
+
+def main() -> None:
+    started = time.monotonic()
+    results: dict[str, Any] = {"quick": QUICK, "plan": PLAN.__dict__, "machine": machine()}
+    with ExitStack() as stack:
+        workdir = Path(tempfile.mkdtemp(prefix="tasks-bench-"))
+        stack.callback(shutil.rmtree, workdir, True)
+        log("starting the Better Auth issuer and signing a user up")
+        issuer = start_issuer(stack, workdir)
+        database_url = f"sqlite:///{workdir / 'app.db'}"
+        migrate(database_url)
+        # The user's tasks among other users' (the same database for every variant).
+        growth.insert_rows(database_url, issuer.user_id, SEEDED_TASKS, other_users=1_000)
+        log("starting the four servers")
+        urls = start_servers(stack, workdir, issuer, database_url)
+        results["load"] = load_test(issuer, urls)
+        log("verification cost")
+        results["verify"] = on_server_core(verify_cost.measure, PLAN.verify_number,
+                                           PLAN.verify_repeat)
+    log("browser side: token fetches")
+    results["token_fetches"] = token_fetches()
+    growth_dir = Path(tempfile.mkdtemp(prefix="tasks-bench-growth-"))
+    try:
+        log("growth")
+        results["growth"] = growth_test(growth_dir)
+    finally:
+        shutil.rmtree(growth_dir, ignore_errors=True)
+    results["machine"]["load_average_end"] = os.getloadavg()
+    results["seconds"] = time.monotonic() - started
+
+    load, verify = results["load"], results["verify"]
+    ratios = {
+        "auth_overhead_ratio": load["ours"]["rps"] / load["bypass"]["rps"],
+        "verify_vs_raw_ratio": verify["EdDSA"]["verify_repeat_vs_raw"],
+        "vs_session_lookup_ratio": load["ours"]["rps"] / load["session_lookup"]["rps"],
+        "vs_bridge_ratio": load["ours"]["rps"] / load["bridge"]["rps"],
+    }
+    results["ratios"] = ratios
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
+    import report  # matplotlib loads only now
+
+    chart = (DOCS if not QUICK else RESULTS) / "benchmarks.png"
+    report.chart(results, chart)
+    if not QUICK:
+        (DOCS / "benchmarks.json").write_text(json.dumps(results, indent=2))
+    sys.stdout.write(report.table(results, VARIANTS))
+    sys.stdout.write(f"\nchart: {chart.relative_to(ROOT)}; {results['seconds']:.0f} s\n\n")
+    for name, value in ratios.items():
+        sys.stdout.write(f"{name}={value:.2f}\n")
+
+
+if __name__ == "__main__":
+    main()
