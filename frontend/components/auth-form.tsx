@@ -6,26 +6,10 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 import { authClient } from "@/lib/auth-client";
+import { describeAuthError } from "@/lib/auth-errors";
 import { tokenCache } from "@/lib/backend";
 
 type Mode = "signin" | "signup";
-
-type AuthError = { code?: string | undefined; message?: string | undefined; status: number };
-
-const MESSAGES: Record<string, string> = {
-  INVALID_EMAIL_OR_PASSWORD: "Wrong email or password.",
-  USER_ALREADY_EXISTS: "An account with this email already exists. Sign in instead.",
-  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "An account with this email already exists. Sign in instead.",
-  PASSWORD_TOO_SHORT: "Password is too short: use at least 8 characters.",
-  PASSWORD_TOO_LONG: "Password is too long: use at most 128 characters.",
-  INVALID_EMAIL: "Enter a valid email address.",
-};
-
-export function describeAuthError(error: AuthError): string {
-  if (error.status === 429) return "Too many attempts. Wait a minute, then try again.";
-  if (error.code && MESSAGES[error.code]) return MESSAGES[error.code]!;
-  return error.message || "Something went wrong. Try again.";
-}
 
 const field =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-blue-600";
