@@ -1,7 +1,11 @@
 """Verifies Better Auth access tokens by the rules of DESIGN section 3 (RFC 8725)."""
 
+import hashlib
 import json
 import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -9,6 +13,7 @@ import jwt
 from jwt.utils import base64url_decode
 
 MAX_TOKEN_LENGTH = 8 * 1024
+DEFAULT_CACHED_TOKENS = 10_000
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
 # Compact JWS: three base64url segments. Anything else is refused before any parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -45,6 +50,51 @@ class VerifiedToken:
     claims: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _CachedToken:
+    verified: VerifiedToken
+    kid: str | None
+    key: VerificationKey
+    expires_at: float
+
+
+class VerifiedTokenCache:
+    """Tokens this verifier has accepted, until their `exp`: a client reuses one token for minutes.
+
+    Keyed by the SHA-256 digest of the token, so no token is ever kept; bounded, the least recently
+    used entry goes first. A hit still needs the signing key to be the one currently published.
+    """
+
+    def __init__(self, max_entries: int, clock: Callable[[], float] = time.time) -> None:
+        self._max = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[bytes, _CachedToken] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, digest: bytes) -> _CachedToken | None:
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        if self._clock() >= entry.expires_at:
+            del self._entries[digest]
+            return None
+        self._entries.move_to_end(digest)
+        return entry
+
+    def put(self, digest: bytes, entry: _CachedToken) -> None:
+        if self._max <= 0 or self._clock() >= entry.expires_at:
+            return
+        self._entries[digest] = entry
+        self._entries.move_to_end(digest)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def discard(self, digest: bytes) -> None:
+        self._entries.pop(digest, None)
+
+
 _DECODE_ERRORS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
     (jwt.ExpiredSignatureError, "expired", "Token has expired"),
     (jwt.ImmatureSignatureError, "not_yet_valid", "Token is not valid yet (iat or nbf ahead)"),
@@ -58,7 +108,11 @@ _DECODE_ERRORS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
 
 
 class TokenVerifier:
-    """Checks signature, algorithm, header and claims of one token; holds no per-request state."""
+    """Checks signature, algorithm, header and claims of one token.
+
+    A token it has accepted is remembered (by digest, until its `exp`, `cached_tokens` at most),
+    so the token a client sends with every request is checked in full only the first time.
+    """
 
     def __init__(
         self,
@@ -69,6 +123,8 @@ class TokenVerifier:
         audience: str,
         leeway_seconds: int,
         require_kid: bool,
+        cached_tokens: int = DEFAULT_CACHED_TOKENS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._keys = keys
         self._algorithms = frozenset(algorithms)
@@ -76,10 +132,23 @@ class TokenVerifier:
         self._audience = audience
         self._leeway = leeway_seconds
         self._require_kid = require_kid
+        self._verified = VerifiedTokenCache(cached_tokens, clock)
 
     async def verify(self, token: str) -> VerifiedToken:
         if len(token) > MAX_TOKEN_LENGTH:
             raise TokenError("token_too_large", "Token is larger than 8 KiB")
+        digest = hashlib.sha256(token.encode()).digest()
+        cached = self._verified.get(digest)
+        if cached is not None:
+            # Accepted before and not expired; still void once its key is no longer published.
+            try:
+                current = await self._keys.key_for(cached.kid)
+            except TokenError:
+                self._verified.discard(digest)
+                raise
+            if current is cached.key:
+                return cached.verified
+            self._verified.discard(digest)
         if not _COMPACT_JWS.fullmatch(token):
             raise TokenError("malformed_token", "Token is malformed")
         header = self._read_header(token)
@@ -91,7 +160,11 @@ class TokenVerifier:
         subject = claims["sub"]
         if not isinstance(subject, str) or not subject:
             raise TokenError("invalid_claim", "Token subject is invalid")
-        return VerifiedToken(subject=subject, claims=claims)
+        verified = VerifiedToken(subject=subject, claims=claims)
+        self._verified.put(
+            digest, _CachedToken(verified, header.get("kid"), key, float(claims["exp"]))
+        )
+        return verified
 
     def _read_header(self, token: str) -> dict[str, Any]:
         # Read by hand so that our rules (alg, crit, kid) run before any library interprets it.
