@@ -22,7 +22,7 @@ from starlette.requests import Request
 
 from app.auth.dependencies import bearer_token, get_current_user
 from app.auth.jwks import JwksCache
-from app.auth.tokens import SharedSecretKey, TokenVerifier
+from app.auth.tokens import DEFAULT_CACHED_TOKENS, SharedSecretKey, TokenVerifier
 
 ISSUER = "http://localhost:3000"
 USER_ID = "bench-user-0000000000000000000001"
@@ -120,28 +120,24 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
     transport = httpx.MockTransport(lambda _: httpx.Response(200, json={"keys": [jwk]}))
     cache = JwksCache(ISSUER + "/api/auth/jwks", allowed_algorithms=["EdDSA"], transport=transport)
     loop.run_until_complete(cache.refresh())
-    eddsa = TokenVerifier(
-        keys=cache,
-        algorithms=["EdDSA"],
-        issuer=ISSUER,
-        audience=ISSUER,
-        leeway_seconds=30,
-        require_kid=True,
-    )
     secret = secrets.token_hex(32)
-    hs256 = TokenVerifier(
-        keys=SharedSecretKey(secret),
-        algorithms=["HS256"],
-        issuer=ISSUER,
-        audience=ISSUER,
-        leeway_seconds=30,
-        require_kid=False,
-    )
+
+    def verifier(algorithm: str, cached_tokens: int) -> TokenVerifier:
+        # cached_tokens=0: every call verifies in full, as for a token seen for the first time.
+        return TokenVerifier(
+            keys=cache if algorithm == "EdDSA" else SharedSecretKey(secret),
+            algorithms=[algorithm],
+            issuer=ISSUER,
+            audience=ISSUER,
+            leeway_seconds=30,
+            require_kid=algorithm == "EdDSA",
+            cached_tokens=cached_tokens,
+        )
+
     tokens = {
         "EdDSA": jwt.encode(_claims(), private_key, algorithm="EdDSA", headers={"kid": kid}),
         "HS256": jwt.encode(_claims(), secret, algorithm="HS256", headers={"typ": "JWT"}),
     }
-    verifiers = {"EdDSA": eddsa, "HS256": hs256}
 
     def raw_check(algorithm: str) -> Callable[[], object]:
         head, payload, signature = tokens[algorithm].split(".")
@@ -153,18 +149,17 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
         return lambda: hmac.compare_digest(hmac.new(key, message, hashlib.sha256).digest(), sig)
 
     for algorithm, token in tokens.items():
-        verifier = verifiers[algorithm]
-        fresh = getattr(verifier, "without_cache", None)
-        cold_verifier = fresh() if fresh else verifier
+        shipped = verifier(algorithm, DEFAULT_CACHED_TOKENS)
+        uncached = verifier(algorithm, 0)
 
-        async def full_dependency(token: str = token, verifier: TokenVerifier = verifier) -> object:
+        async def full_dependency(token: str = token, verifier: TokenVerifier = shipped) -> object:
             extracted = await bearer_token(_request_with(token))
             return await get_current_user(extracted, verifier)
 
-        async def verify_cold(token: str = token, verifier: TokenVerifier = cold_verifier) -> object:
+        async def verify_cold(token: str = token, verifier: TokenVerifier = uncached) -> object:
             return await verifier.verify(token)
 
-        async def verify_warm(token: str = token, verifier: TokenVerifier = verifier) -> object:
+        async def verify_warm(token: str = token, verifier: TokenVerifier = shipped) -> object:
             return await verifier.verify(token)
 
         operations = {
