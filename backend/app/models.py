@@ -5,14 +5,27 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import StrictBool, StringConstraints, field_validator
+from pydantic import AfterValidator, StrictBool, StringConstraints, field_validator
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 1000
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=DESCRIPTION_MAX)]
+
+def refuse_nul(value: str) -> str:
+    # Postgres text cannot hold NUL (0x00): refuse it as invalid input (422) rather than fail (500).
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (0x00) characters")
+    return value
+
+
+NoNul = AfterValidator(refuse_nul)
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), NoNul
+]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=DESCRIPTION_MAX), NoNul
+]
 
 
 class Priority(StrEnum):

@@ -95,6 +95,9 @@ def test_create_ignores_user_id_and_server_fields_in_body(
         ({"title": "ok", "due_date": "tomorrow"}, "due_date"),
         ({"title": "ok", "due_date": "2026-02-30"}, "due_date"),
         ({"title": "ok", "due_date": 1767225600}, "due_date"),
+        # NUL cannot be stored in Postgres text: once a 500, found by the security suite.
+        ({"title": "nul\x00byte"}, "title"),
+        ({"title": "ok", "description": "nul\x00byte"}, "description"),
     ],
 )
 def test_create_rejects_invalid_input_and_writes_nothing(
@@ -230,6 +233,7 @@ def test_update_ignores_user_id_in_body(
         ({"priority": "HIGH"}, "priority"),
         ({"description": "d" * 1001}, "description"),
         ({"due_date": "31/12/2026"}, "due_date"),
+        ({"title": "nul\x00byte"}, "title"),
     ],
 )
 def test_update_rejects_invalid_input_and_writes_nothing(
@@ -437,6 +441,7 @@ def test_list_default_page_size(client: TestClient, alice: dict[str, str], engin
         ({"limit": "ten"}, "limit"),
         ({"offset": -1}, "offset"),
         ({"q": "x" * 201}, "q"),
+        ({"q": "nul\x00byte"}, "q"),
     ],
 )
 def test_list_rejects_unknown_query_values(

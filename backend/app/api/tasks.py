@@ -11,6 +11,7 @@ from app.auth.dependencies import AuthenticatedUser, PathUser
 from app.db import SessionDep
 from app.models import (
     PRIORITY_RANK,
+    NoNul,
     Task,
     TaskCreate,
     TaskPublic,
@@ -32,7 +33,7 @@ SortOrder = Literal["asc", "desc"]
 
 class TaskListQuery(BaseModel):
     status: StatusFilter = "all"
-    q: str | None = Field(
+    q: Annotated[str, NoNul] | None = Field(
         default=None, max_length=200, description="Text searched in title and description"
     )
     sort: SortField = Field(default="created", description="priority ranks high > medium > low")
