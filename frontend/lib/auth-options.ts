@@ -98,15 +98,18 @@ export type DatabaseConfig = { kind: "sqlite"; file: string } | { kind: "postgre
 
 /**
  * DATABASE_URL: unset → SQLite at .data/auth.db (relative to the working directory, i.e. frontend/);
- * `file:<path>` or `sqlite:<path>` → that SQLite file; `postgres://` / `postgresql://` → Postgres.
+ * `file:<path>` → that SQLite file (`file:///abs/path` too); `sqlite:///<path>` as SQLAlchemy reads it
+ * (three slashes: relative, four: absolute); `postgres://` / `postgresql://` (a `+driver` suffix such
+ * as `postgresql+psycopg://` is dropped) → PostgreSQL.
  */
 export function parseDatabaseUrl(value: string | undefined, cwd: string = process.cwd()): DatabaseConfig {
   const raw = (value ?? "").trim();
   if (!raw) return { kind: "sqlite", file: path.resolve(cwd, DEFAULT_SQLITE_PATH) };
-  if (/^postgres(ql)?:\/\//i.test(raw)) return { kind: "postgres", connectionString: raw };
-  const match = /^(?:file|sqlite):(?:\/\/)?(.+)$/i.exec(raw);
-  if (match?.[1]) {
-    const file = match[1];
+  const pg = /^postgres(?:ql)?(?:\+[a-z0-9]+)?:\/\/(.*)$/i.exec(raw);
+  if (pg) return { kind: "postgres", connectionString: `postgresql://${pg[1]}` };
+  const sqlite = /^sqlite:\/\/\/(.+)$/i.exec(raw) ?? /^file:(?:\/\/(?=\/))?(.+)$/i.exec(raw);
+  if (sqlite?.[1]) {
+    const file = sqlite[1];
     return { kind: "sqlite", file: file === ":memory:" ? file : path.resolve(cwd, file) };
   }
   throw new AuthConfigError(
@@ -140,9 +143,11 @@ export type CreateAuthOptionsInput = {
   env?: AuthEnv;
   /** Overrides DATABASE_URL parsing, e.g. a database opened by a test. */
   database?: ReturnType<typeof openDatabase>;
+  /** Origins trusted besides BETTER_AUTH_URL (the test issuer adds the address it listens on). */
+  extraTrustedOrigins?: string[];
 };
 
-export function createAuthOptions({ env = process.env, database }: CreateAuthOptionsInput = {}) {
+export function createAuthOptions({ env = process.env, database, extraTrustedOrigins = [] }: CreateAuthOptionsInput = {}) {
   const mode = parseAuthMode(env.AUTH_MODE);
   const baseURL = parseBaseUrl(env.BETTER_AUTH_URL);
   const expirationTime = parseJwtExpiration(env.JWT_EXPIRATION_TIME);
@@ -170,7 +175,7 @@ export function createAuthOptions({ env = process.env, database }: CreateAuthOpt
     appName: "Tasks",
     baseURL,
     secret: env.BETTER_AUTH_SECRET,
-    trustedOrigins: [baseURL],
+    trustedOrigins: [...new Set([baseURL, ...extraTrustedOrigins])],
     database: database ?? openDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     emailAndPassword: {
       enabled: true,

@@ -75,7 +75,7 @@ process.once("SIGTERM", () => void shutdown(0));
 process.once("SIGINT", () => void shutdown(0));
 
 try {
-  options = createAuthOptions({ env });
+  options = createAuthOptions({ env, extraTrustedOrigins: [url] });
   await migrateAuthDatabase(options);
   handle = toNodeHandler(betterAuth(options));
 } catch (error) {

@@ -81,9 +81,16 @@ describe("auth issuer", () => {
     expect(issuer.stderr()).not.toContain(token);
   });
 
-  it("shared-secret mode: HS256 tokens with JWT_SECRET and the configured lifetime; /jwks answers 404", async () => {
-    const issuer = await startIssuer({ AUTH_MODE: "shared-secret", JWT_SECRET, JWT_EXPIRATION_TIME: "20s" });
+  it("shared-secret mode: HS256 tokens with JWT_SECRET, the configured lifetime and issuer; /jwks answers 404", async () => {
+    const issuer = await startIssuer({
+      AUTH_MODE: "shared-secret",
+      JWT_SECRET,
+      JWT_EXPIRATION_TIME: "20s",
+      BETTER_AUTH_URL: "http://localhost:3999",
+    });
     const { url, jwksUrl, issuer: iss } = issuer.handshake;
+    expect(iss).toBe("http://localhost:3999");
+    expect(url).not.toBe(iss);
 
     const { token } = await signUpAndGetToken(url);
     expect(decodeProtectedHeader(token)).toEqual({ alg: "HS256", typ: "JWT" });

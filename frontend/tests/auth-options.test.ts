@@ -100,7 +100,15 @@ describe("configuration from the environment", () => {
   it("reads DATABASE_URL as SQLite by default and Postgres for postgres URLs", () => {
     expect(parseDatabaseUrl(undefined, "/srv/app")).toEqual({ kind: "sqlite", file: "/srv/app/.data/auth.db" });
     expect(parseDatabaseUrl("file:./x/auth.db", "/srv/app")).toEqual({ kind: "sqlite", file: "/srv/app/x/auth.db" });
+    expect(parseDatabaseUrl("file:///srv/db/auth.db", "/srv/app")).toEqual({ kind: "sqlite", file: "/srv/db/auth.db" });
+    expect(parseDatabaseUrl("sqlite:///rel.db", "/srv/app")).toEqual({ kind: "sqlite", file: "/srv/app/rel.db" });
+    expect(parseDatabaseUrl("sqlite:////abs/auth.db", "/srv/app")).toEqual({ kind: "sqlite", file: "/abs/auth.db" });
     expect(parseDatabaseUrl("postgresql://u:p@db/app")).toEqual({ kind: "postgres", connectionString: "postgresql://u:p@db/app" });
+    expect(parseDatabaseUrl("postgres://u:p@db/app")).toEqual({ kind: "postgres", connectionString: "postgresql://u:p@db/app" });
+    expect(parseDatabaseUrl("postgresql+psycopg://u:p@db/app?sslmode=require")).toEqual({
+      kind: "postgres",
+      connectionString: "postgresql://u:p@db/app?sslmode=require",
+    });
     expect(() => parseDatabaseUrl("mysql://u:secret@db/app")).toThrow(/^(?!.*secret)/);
   });
 });
