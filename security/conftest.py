@@ -2,6 +2,7 @@
 real users with real tokens, a real expired token, the issuer's own key for hand-made claims, and
 the summary block of figures printed at the end of the run."""
 
+import os
 import secrets
 import shutil
 import time
@@ -235,3 +236,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int) -> None:
         terminalreporter.write_line(f"backend logs kept in {LOG_DIR}")
     else:
         shutil.rmtree(LOG_DIR, ignore_errors=True)
+
+
+LOAD_USERS = int(os.environ.get("SECURITY_LOAD_USERS", "20"))
+
+
+@pytest.fixture(scope="session")
+def load_accounts(stacks: dict[str, Stack]) -> list[tuple[str, str]]:
+    """(user id, real token) of the simulated users, signed up on the jwks issuer."""
+    issuer = stacks["jwks"].issuer
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        accounts = list(pool.map(lambda n: issuer.sign_up(f"Load {n}"), range(LOAD_USERS)))
+    return [(account.user_id, account.token()) for account in accounts]

@@ -109,12 +109,15 @@ class IssuerProcess:
     be stopped and started again with the same keys; or a twin of another issuer sharing its
     database, secret and origin (e.g. to sign short-lived tokens with the same key)."""
 
-    def __init__(self, twin_of: "IssuerProcess | None" = None, **env: str) -> None:
+    def __init__(
+        self, twin_of: "IssuerProcess | None" = None, scheme: str = "http", **env: str
+    ) -> None:
         if twin_of is None:
             self.directory = Path(tempfile.mkdtemp(prefix="security-issuer-"))
             self.port = free_port()
             base = {
-                "BETTER_AUTH_URL": f"http://localhost:{self.port}",
+                # https: the origin a production deployment has (served here over plain HTTP).
+                "BETTER_AUTH_URL": f"{scheme}://localhost:{self.port}",
                 "BETTER_AUTH_SECRET": secrets.token_hex(32),
                 "DATABASE_URL": f"file:{self.directory / 'auth.db'}",
             }

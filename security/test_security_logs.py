@@ -1,0 +1,70 @@
+"""Structured security logs: every backend started in this run wrote its refusals (by reason class),
+JWKS refresh failures and database outages as JSON lines on stderr, and no log line of any of them
+(stderr or the access log on stdout) contains a token, a secret or a password used in the run.
+Runs last, over everything the suite made the backends do."""
+
+import json
+
+from harness import ALL_BACKENDS, FIGURES, SECRETS
+
+# Reason classes the attack cases and the matrix provoke in the running backends.
+EXPECTED_REASONS = {
+    "missing_token",
+    "invalid_scheme",
+    "token_too_large",
+    "malformed_token",
+    "unsupported_algorithm",
+    "crit_header",
+    "missing_kid",
+    "unknown_kid",
+    "expired",
+    "not_yet_valid",
+    "invalid_issuer",
+    "invalid_audience",
+    "missing_claim",
+    "invalid_signature",
+    "invalid_claim",
+}
+
+
+def all_events() -> list[dict]:
+    return [event for backend in ALL_BACKENDS for event in backend.events()]
+
+
+def test_security_events_are_json_lines_with_reason_classes() -> None:
+    assert ALL_BACKENDS, "no backend ran"
+    for backend in ALL_BACKENDS:
+        for line in backend.stderr().splitlines():
+            if '"logger": "app.' in line:
+                entry = json.loads(line)  # every security log line is one JSON object
+                assert {"time", "level", "logger", "event"} <= set(entry), line
+    events = all_events()
+    reasons = {e["reason"] for e in events if e["event"] == "token_refused"}
+    ran_attacks = FIGURES["attack_cases"] > 0
+    if ran_attacks:
+        assert EXPECTED_REASONS <= reasons, f"not logged: {EXPECTED_REASONS - reasons}"
+        assert any(e["event"] == "path_user_mismatch" for e in events)
+    kinds = {e["event"] for e in events}
+    if any(b.name == "jwks-cold" for b in ALL_BACKENDS):
+        assert "jwks_refresh_failed" in kinds
+        failures = [e for e in events if e["event"] == "jwks_refresh_failed"]
+        assert {e["keys_cached"] for e in failures} == {True, False}
+        assert all(set(e) >= {"error", "detail"} for e in failures)
+
+
+def test_no_log_contains_a_token_or_a_secret() -> None:
+    texts = [backend.stderr() + backend.stdout() for backend in ALL_BACKENDS]
+    needles = set()
+    for secret in SECRETS:
+        needles.add(secret)
+        parts = secret.split(".")
+        if len(parts) == 3:  # a token: its signature alone must not appear either
+            needles.add(parts[2])
+    needles = {n for n in needles if len(n) >= 16}
+    for needle in needles:
+        for backend, text in zip(ALL_BACKENDS, texts, strict=True):
+            assert needle not in text, f"a token or secret appears in the log of {backend.name}"
+    FIGURES["secrets_checked"] = len(needles)
+    # The token sent in a query string reached the access log only redacted.
+    if FIGURES["attack_cases"] > 0:
+        assert any("[redacted]" in backend.stdout() for backend in ALL_BACKENDS)
