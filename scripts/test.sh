@@ -20,6 +20,9 @@ names=() statuses=() durations=() summaries=()
 failed=0
 overall_start=$(date +%s)
 
+# A log without terminal colour codes.
+plain() { sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
+
 # Text of a step's closing summary, read from its log.
 summary_of() {
   local log=$1 line
@@ -30,7 +33,7 @@ summary_of() {
   line=$(grep -E '^playwright: ' "$log" | tail -n 1)
   [[ -n "$line" ]] && { echo "$line"; return; }
   # vitest: "      Tests  12 passed | 1 skipped (13)"
-  line=$(grep -E '^\s*Tests\s+[0-9]' "$log" | tail -n 1 | sed -E 's/^\s+//; s/\s+/ /g')
+  line=$(plain "$log" | grep -E '^\s*Tests\s+[0-9]' | tail -n 1 | sed -E 's/^\s+//; s/\s+/ /g')
   [[ -n "$line" ]] && { echo "$line"; return; }
   tail -n 1 "$log" | cut -c1-100
 }
@@ -38,7 +41,7 @@ summary_of() {
 # Vitest's summary is not in a form CI reads, so restate it as "vitest: N passed, N failed".
 restate_vitest() {
   local log=$1 line passed failed skipped
-  line=$(grep -E '^\s*Tests\s+[0-9]' "$log" | tail -n 1)
+  line=$(plain "$log" | grep -E '^\s*Tests\s+[0-9]' | tail -n 1)
   [[ -n "$line" ]] || return 0
   passed=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
   failed=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
