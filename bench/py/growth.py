@@ -66,8 +66,13 @@ def _latency_ms(client: TestClient, samples: int) -> float:
     return statistics.median(times) * 1000
 
 
-def measure(database_url: str, own_counts: list[int], other_users: list[int], tasks_per_other: int,
-            samples: int) -> dict[str, Any]:
+def measure(
+    database_url: str,
+    own_counts: list[int],
+    other_users: list[int],
+    tasks_per_other: int,
+    samples: int,
+) -> dict[str, Any]:
     """`database_url` must point to an empty, migrated database."""
     engine = create_db_engine(database_url)
     settings = Settings(database_url=database_url)

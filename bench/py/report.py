@@ -30,16 +30,24 @@ def table(results: dict[str, Any], labels: dict[str, str]) -> str:
         )
     lines += ["", "Browser side: token fetches made by lib/api-client.ts", ""]
     for s in results["token_fetches"]["scenarios"]:
-        lines.append(f"{s['name']:52} {s['fetches']:3d} fetches ({s['perLifetime']:.2f} per token lifetime)")
+        lines.append(
+            f"{s['name']:52} {s['fetches']:3d} fetches ({s['perLifetime']:.2f} per token lifetime)"
+        )
     for db, series in results["growth"].items():
         lines += ["", f"Growth ({db}): list latency, limit 50, p50 ms", ""]
-        lines.append("  own tasks:   " + ", ".join(f"{p['tasks']:,}: {p['p50_ms']:.2f}" for p in series["own"]))
+        lines.append(
+            "  own tasks:   "
+            + ", ".join(f"{p['tasks']:,}: {p['p50_ms']:.2f}" for p in series["own"])
+        )
         lines.append(
             "  other users: "
             + ", ".join(f"{p['other_users']:,}: {p['p50_ms']:.2f}" for p in series["others"])
         )
     load = results["machine"]
-    lines += ["", f"load average: start {load['load_average_start'][0]:.1f}, end {load['load_average_end'][0]:.1f}"]
+    lines += [
+        "",
+        f"load average: start {load['load_average_start'][0]:.1f}, end {load['load_average_end'][0]:.1f}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -50,14 +58,21 @@ def chart(results: dict[str, Any], path: Path) -> None:
     ax = axes[0][0]
     load = results["load"]
     names = ["bypass", "ours", "bridge", "session_lookup"]
-    labels = ["no auth\n(bypass)", "ours\n(local JWT)", "bridge\n(JWKS mode)", "get-session\nper request"]
+    labels = [
+        "no auth\n(bypass)",
+        "ours\n(local JWT)",
+        "bridge\n(JWKS mode)",
+        "get-session\nper request",
+    ]
     values = [load[n]["rps"] for n in names]
     bars = ax.bar(labels, values, color=["#9e9e9e", "#1f77b4", "#ff7f0e", "#d62728"])
     for bar, name in zip(bars, names, strict=True):
         ax.annotate(
             f"{load[name]['rps']:.0f}/s\np50 {load[name]['p50_ms']:.1f} ms\np99 {load[name]['p99_ms']:.1f} ms",
             (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-            ha="center", va="bottom", fontsize=8,
+            ha="center",
+            va="bottom",
+            fontsize=8,
         )
     ax.set_ylabel("requests / s")
     ax.set_title("GET /api/{user_id}/tasks under the same load")
@@ -65,8 +80,12 @@ def chart(results: dict[str, Any], path: Path) -> None:
 
     ax = axes[0][1]
     verify = results["verify"]
-    kinds = [("raw_us", "raw signature check"), ("verify_first_us", "verify (new token)"),
-             ("verify_repeat_us", "verify (same token again)"), ("dependency_us", "whole dependency")]
+    kinds = [
+        ("raw_us", "raw signature check"),
+        ("verify_first_us", "verify (new token)"),
+        ("verify_repeat_us", "verify (same token again)"),
+        ("dependency_us", "whole dependency"),
+    ]
     width = 0.2
     for i, (key, label) in enumerate(kinds):
         xs = [j + (i - 1.5) * width for j in range(2)]
@@ -79,8 +98,13 @@ def chart(results: dict[str, Any], path: Path) -> None:
 
     for ax, key, xkey, title, xlabel in (
         (axes[1][0], "own", "tasks", "List latency vs the user's own tasks", "the user's tasks"),
-        (axes[1][1], "others", "other_users", "List latency vs other users in the table",
-         "other users (10 tasks each)"),
+        (
+            axes[1][1],
+            "others",
+            "other_users",
+            "List latency vs other users in the table",
+            "other users (10 tasks each)",
+        ),
     ):
         for db, series in results["growth"].items():
             points = series[key]

@@ -30,6 +30,7 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 
 import growth  # noqa: E402
 import verify_cost  # noqa: E402
+
 from alembic import command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +62,7 @@ class Plan:
 
 
 PLAN = (
-    Plan(1, 2, 1, 10, 300, 5, [10, 100, 1_000, 10_000], [1, 10, 100, 1_000], 10, 15)
+    Plan(1, 2, 0, 10, 300, 5, [10, 100, 1_000, 10_000], [1, 10, 100, 1_000], 10, 15)
     if QUICK
     else Plan(
         5,
@@ -137,18 +138,23 @@ class Issuer:
         return token
 
 
-def start_issuer(stack: ExitStack, workdir: Path) -> Issuer:
+def start_issuer(stack: ExitStack, workdir: Path, port: int) -> subprocess.Popen[str]:
     if not TSX.exists():
         raise SystemExit("frontend dependencies are missing: run `npm ci` in frontend/ first")
     process = subprocess.Popen(
         pinned(LOAD_CPU, [str(TSX), str(BENCH / "ts" / "issuer.ts")]),
         cwd=FRONTEND,
-        env={**os.environ, "PORT": "0", "DATABASE_URL": f"file:{workdir / 'auth.db'}"},
+        env={**os.environ, "PORT": str(port), "DATABASE_URL": f"file:{workdir / 'auth.db'}"},
         stdout=subprocess.PIPE,
         stderr=open(workdir / "issuer.log", "w"),  # noqa: SIM115 - closed with the process
         text=True,
     )
     stack.callback(stop, process)
+    return process
+
+
+def signed_up_user(stack: ExitStack, workdir: Path, process: subprocess.Popen[str]) -> Issuer:
+    """Waits for the issuer, then signs a user up over HTTP (session cookie, user id)."""
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], 120)
     line = process.stdout.readline() if ready else ""
@@ -160,8 +166,11 @@ def start_issuer(stack: ExitStack, workdir: Path) -> Issuer:
     )
     signed_up = client.post(
         "/api/auth/sign-up/email",
-        json={"name": "Bench User", "email": "bench@example.com",
-              "password": "correct horse battery staple"},
+        json={
+            "name": "Bench User",
+            "email": "bench@example.com",
+            "password": "correct horse battery staple",
+        },
     )
     signed_up.raise_for_status()
     cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
@@ -172,34 +181,55 @@ def start_issuer(stack: ExitStack, workdir: Path) -> Issuer:
 # --- the four servers under load -------------------------------------------------------------
 
 
-def start_servers(stack: ExitStack, workdir: Path, issuer: Issuer, database_url: str
-                  ) -> dict[str, str]:
+def start_servers(
+    stack: ExitStack, workdir: Path, issuer_url: str, database_url: str
+) -> dict[str, subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "PYTHONPATH": f"{BACKEND}{os.pathsep}{BENCH / 'py'}",
         "DATABASE_URL": database_url,
-        "BETTER_AUTH_URL": issuer.url,
-        "AUTH_JWKS_URL": issuer.jwks_url,
-        "BENCH_USER_ID": issuer.user_id,
-        "BENCH_ISSUER_URL": issuer.url,
+        "BETTER_AUTH_URL": issuer_url,
+        "AUTH_JWKS_URL": f"{issuer_url}/api/auth/jwks",
+        "BENCH_ISSUER_URL": issuer_url,
     }
-    urls = {}
+    servers = {}
     for name in VARIANTS:
         port = free_port()
+        # Started on every core (imports are slow), pinned to the server core once up.
         process = subprocess.Popen(
-            pinned(SERVER_CPU, [sys.executable, "-m", "uvicorn", "--factory", f"servers:{name}",
-                                "--host", "127.0.0.1", "--port", str(port),
-                                "--no-access-log", "--log-level", "warning"]),
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                f"servers:{name}",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
             cwd=BACKEND,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(workdir / f"{name}.log", "w"),  # noqa: SIM115
         )
         stack.callback(stop, process)
-        urls[name] = f"http://127.0.0.1:{port}/api/{issuer.user_id}/tasks"
+        servers[f"http://127.0.0.1:{port}"] = process
+    return servers
+
+
+def wait_for_servers(
+    workdir: Path, servers: dict[str, subprocess.Popen[bytes]], user_id: str
+) -> dict[str, str]:
+    """Waits until every server answers /health, pins them, returns each one's list URL."""
+    urls = {}
     deadline = time.monotonic() + 120
-    for name, url in urls.items():
-        health = url.split("/api/")[0] + "/health"
+    for name, base in zip(VARIANTS, servers, strict=True):
+        urls[name] = f"{base}/api/{user_id}/tasks"
+        health = f"{base}/health"
         while True:
             try:
                 if httpx.get(health, timeout=2).status_code == 200:
@@ -209,6 +239,13 @@ def start_servers(stack: ExitStack, workdir: Path, issuer: Issuer, database_url:
             if time.monotonic() > deadline:
                 raise SystemExit(f"server {name} did not start; see {workdir / (name + '.log')}")
             time.sleep(0.2)
+    if PIN:
+        for process in servers.values():  # -a: every thread, the worker threads included
+            subprocess.run(
+                ["taskset", "-a", "-p", "-c", str(SERVER_CPU), str(process.pid)],
+                check=True,
+                capture_output=True,
+            )
     return urls
 
 
@@ -216,7 +253,11 @@ def check_servers(urls: dict[str, str], headers: dict[str, str]) -> None:
     """Each variant must answer the same 200 with the same tasks, and refuse a request without
     credentials (except the bypass, which is the point of it)."""
     for name, url in urls.items():
+        deadline = time.monotonic() + 30
         response = httpx.get(url, headers=headers, timeout=30)
+        while response.status_code == 503 and time.monotonic() < deadline:
+            time.sleep(0.5)  # started before the issuer: its JWKS prefetch is retried shortly
+            response = httpx.get(url, headers=headers, timeout=30)
         if response.status_code != 200 or response.json()["total"] != SEEDED_TASKS:
             raise SystemExit(f"{name} answered {response.status_code}: {response.text[:300]}")
         refused = httpx.get(url, timeout=30).status_code
@@ -224,13 +265,28 @@ def check_servers(urls: dict[str, str], headers: dict[str, str]) -> None:
             raise SystemExit(f"{name} answered {refused} to a request without credentials")
 
 
-def autocannon(url: str, headers: dict[str, str], seconds: int, connections: int
-               ) -> dict[str, float]:
+def autocannon(
+    url: str, headers: dict[str, str], seconds: int, connections: int
+) -> dict[str, float]:
     flags = [item for key, value in headers.items() for item in ("-H", f"{key}={value}")]
     done = subprocess.run(
-        pinned(LOAD_CPU, ["node", str(AUTOCANNON), "-j", "-c", str(connections),
-                          "-d", str(seconds), *flags, url]),
-        capture_output=True, text=True, check=True,
+        pinned(
+            LOAD_CPU,
+            [
+                "node",
+                str(AUTOCANNON),
+                "-j",
+                "-c",
+                str(connections),
+                "-d",
+                str(seconds),
+                *flags,
+                url,
+            ],
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     report = json.loads(done.stdout)
     bad = report["non2xx"] + report["errors"] + report["timeouts"]
@@ -253,18 +309,20 @@ def load_test(issuer: Issuer, urls: dict[str, str]) -> dict[str, Any]:
     # Every variant gets identical request bytes; each reads the credential it understands.
     headers = {"Authorization": f"Bearer {token}", "Cookie": issuer.cookie}
     check_servers(urls, headers)
-    for name, url in urls.items():
+    for name, url in urls.items() if PLAN.warmup_seconds else ():
         log(f"warm-up {name}")
         autocannon(url, headers, PLAN.warmup_seconds, PLAN.connections)
     trials: dict[str, list[dict[str, float]]] = {name: [] for name in urls}
     names = list(urls)
     for trial in range(PLAN.trials):
-        order = names[trial % len(names):] + names[: trial % len(names)]  # rotate the order
+        order = names[trial % len(names) :] + names[: trial % len(names)]  # rotate the order
         for name in order:
             result = autocannon(urls[name], headers, PLAN.seconds, PLAN.connections)
             trials[name].append(result)
-            log(f"trial {trial + 1}/{PLAN.trials} {name}: {result['rps']:.0f} req/s, "
-                f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
+            log(
+                f"trial {trial + 1}/{PLAN.trials} {name}: {result['rps']:.0f} req/s, "
+                f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms"
+            )
     summary: dict[str, Any] = {}
     for name, runs in trials.items():
         rps = [r["rps"] for r in runs]
@@ -294,8 +352,14 @@ def on_server_core(function: Any, *args: Any) -> Any:
 
 
 def token_fetches() -> dict[str, Any]:
-    done = subprocess.run([str(TSX), str(BENCH / "ts" / "token-fetches.ts")], cwd=BENCH,
-                          capture_output=True, text=True, check=True, timeout=120)
+    done = subprocess.run(
+        [str(TSX), str(BENCH / "ts" / "token-fetches.ts")],
+        cwd=BENCH,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -304,8 +368,14 @@ def growth_test(workdir: Path) -> dict[str, Any]:
     url = f"sqlite:///{workdir / 'growth.db'}"
     migrate(url)
     return {
-        "sqlite": on_server_core(growth.measure, url, PLAN.own_counts, PLAN.other_users,
-                                 PLAN.tasks_per_other, PLAN.growth_samples)
+        "sqlite": on_server_core(
+            growth.measure,
+            url,
+            PLAN.own_counts,
+            PLAN.other_users,
+            PLAN.tasks_per_other,
+            PLAN.growth_samples,
+        )
     }
 
 
@@ -331,18 +401,24 @@ def main() -> None:
     with ExitStack() as stack:
         workdir = Path(tempfile.mkdtemp(prefix="tasks-bench-"))
         stack.callback(shutil.rmtree, workdir, True)
-        log("starting the Better Auth issuer and signing a user up")
-        issuer = start_issuer(stack, workdir)
+        log("starting the Better Auth issuer and the four servers")
+        issuer_port = free_port()
+        issuer_process = start_issuer(stack, workdir, issuer_port)
         database_url = f"sqlite:///{workdir / 'app.db'}"
         migrate(database_url)
+        servers = start_servers(stack, workdir, f"http://localhost:{issuer_port}", database_url)
+        issuer = signed_up_user(stack, workdir, issuer_process)
         # The user's tasks among other users' (the same database for every variant).
-        growth.insert_rows(database_url, issuer.user_id, SEEDED_TASKS, other_users=1_000)
-        log("starting the four servers")
-        urls = start_servers(stack, workdir, issuer, database_url)
+        growth.insert_rows(
+            database_url, issuer.user_id, SEEDED_TASKS, other_users=100 if QUICK else 1_000
+        )
+        urls = wait_for_servers(workdir, servers, issuer.user_id)
+        log("servers up")
         results["load"] = load_test(issuer, urls)
         log("verification cost")
-        results["verify"] = on_server_core(verify_cost.measure, PLAN.verify_number,
-                                           PLAN.verify_repeat)
+        results["verify"] = on_server_core(
+            verify_cost.measure, PLAN.verify_number, PLAN.verify_repeat
+        )
     log("browser side: token fetches")
     results["token_fetches"] = token_fetches()
     growth_dir = Path(tempfile.mkdtemp(prefix="tasks-bench-growth-"))

@@ -4,7 +4,7 @@ Served by uvicorn with `--factory`; every variant reads the same settings from t
 (DATABASE_URL, BETTER_AUTH_URL, AUTH_JWKS_URL) and differs only in how `get_current_user` is answered:
 
 - `ours`: the backend as shipped (Bearer JWT verified locally against the cached JWKS);
-- `bypass`: verification replaced by a fixed user (the floor: what the handler costs without auth);
+- `bypass`: no verification, the user named in the path (the floor: the handler without auth);
 - `session_lookup`: asks Better Auth's `/api/auth/get-session` on every request, forwarding the
   session cookie, through one pooled keep-alive httpx.AsyncClient and no artificial delay;
 - `bridge`: `fastapi-better-auth-bridge` in its JWKS mode (Mode B), set up as its README's
@@ -31,12 +31,13 @@ def ours() -> FastAPI:
 
 def bypass() -> FastAPI:
     app = create_app()
-    user = AuthenticatedUser(id=os.environ["BENCH_USER_ID"], email=None, name=None)
 
-    def fixed_user() -> AuthenticatedUser:
-        return user
+    async def unverified_user(user_id: str) -> AuthenticatedUser:
+        # No verification at all: whoever the path names (so the path check always passes).
+        # Async like the real dependency: a sync one would cost a thread hop per request.
+        return AuthenticatedUser(id=user_id, email=None, name=None)
 
-    app.dependency_overrides[get_current_user] = fixed_user
+    app.dependency_overrides[get_current_user] = unverified_user
     return app
 
 

@@ -169,7 +169,9 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
             "dependency": _async_loop(loop, full_dependency),
         }
         timings = _interleaved(operations, number, repeat)
-        entry: dict[str, float] = {f"{name}_us": statistics.median(t) / 1000 for name, t in timings.items()}
+        entry: dict[str, float] = {
+            f"{name}_us": statistics.median(t) / 1000 for name, t in timings.items()
+        }
         # Ratios per round (the operations of one round ran back to back), then the median.
         for name in ("verify_first", "verify_repeat", "dependency"):
             entry[f"{name}_vs_raw"] = statistics.median(
