@@ -24,6 +24,10 @@ export function ConfirmDeleteDialog({
     ref.current?.close();
     onCancel();
   };
+  const confirm = () => {
+    ref.current?.close();
+    onConfirm();
+  };
 
   useEffect(() => {
     const dialog = ref.current;
@@ -53,7 +57,7 @@ export function ConfirmDeleteDialog({
         <button type="button" autoFocus onClick={cancel} className={secondaryButton}>
           Cancel
         </button>
-        <button type="button" onClick={onConfirm} disabled={busy} className={dangerButton}>
+        <button type="button" onClick={confirm} disabled={busy} className={dangerButton}>
           Delete
         </button>
       </div>

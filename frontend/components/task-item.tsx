@@ -21,6 +21,7 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
   const [confirming, setConfirming] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
+  const rowRef = useRef<HTMLLIElement>(null);
   const toggle = useToggleTask(userId);
   const remove = useDeleteTask(userId);
   const notify = useToast();
@@ -38,13 +39,20 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
   }
 
   async function onDelete() {
+    // Where keyboard focus goes once this row is gone: the neighbouring task, else the new-task title.
+    const row = rowRef.current;
+    const neighbour = (row?.nextElementSibling ?? row?.previousElementSibling)?.querySelector<HTMLElement>(
+      "input[type=checkbox]",
+    );
+    setConfirming(false);
     try {
       await remove.mutateAsync(task);
       notify("success", `Deleted “${task.title}”.`);
+      const target = neighbour?.isConnected ? neighbour : document.querySelector<HTMLElement>("input[name=title]");
+      target?.focus();
     } catch (error) {
-      setConfirming(false);
       notify("error", error instanceof Error ? error.message : "Could not delete the task.");
-      requestAnimationFrame(() => deleteButton.current?.focus()); // once the modal is gone
+      deleteButton.current?.focus();
     }
   }
 
@@ -64,7 +72,7 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
   }
 
   return (
-    <li className="flex items-start gap-3 rounded-lg bg-white p-4 shadow-sm">
+    <li ref={rowRef} className="flex items-start gap-3 rounded-lg bg-white p-4 shadow-sm">
       <input
         type="checkbox"
         checked={task.completed}
