@@ -205,6 +205,21 @@ describe("tokens for the backend", () => {
     expect((await call("/jwks")).status).toBe(404);
   });
 
+  it("AUTH_JWKS_ROTATION_INTERVAL rotates the signing key and keeps the old public key published", async () => {
+    const { call, issueToken } = await startAuth({ AUTH_JWKS_ROTATION_INTERVAL: "1", AUTH_JWKS_GRACE_PERIOD: "3600" });
+    const first = await issueToken();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const second = await issueToken();
+
+    const [kid1, kid2] = [decodeProtectedHeader(first.token).kid, decodeProtectedHeader(second.token).kid];
+    expect(kid2).not.toBe(kid1);
+    const jwks = (await (await call("/jwks")).json()) as JSONWebKeySet;
+    expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([kid1, kid2]));
+    for (const { token } of [first, second]) {
+      await expect(jwtVerify(token, createLocalJWKSet(jwks), { issuer: ORIGIN, audience: ORIGIN })).resolves.toBeTruthy();
+    }
+  });
+
   it("JWT_EXPIRATION_TIME shortens the token lifetime", async () => {
     const { issueToken } = await startAuth({ JWT_EXPIRATION_TIME: "20s" });
     const { token } = await issueToken();
