@@ -42,6 +42,8 @@ SECRETS: set[str] = {PASSWORD}
 # Figures printed in the summary block at the end of the run (and quoted by docs/SECURITY.md).
 FIGURES: Counter[str] = Counter()
 LOAD_REPORTS: dict[str, dict[str, Any]] = {}
+# Reason classes the backends named in 401 answers during the run: each must be in the logs.
+REASONS_SEEN: set[str] = set()
 LOG_DIR = Path(tempfile.mkdtemp(prefix="security-logs-"))
 
 

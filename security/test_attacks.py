@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from conftest import DROP, Stack
-from harness import FIGURES, b64url, b64url_json, bearer, remember
+from harness import FIGURES, REASONS_SEEN, b64url, b64url_json, bearer, remember
 
 
 @dataclass
@@ -216,6 +216,7 @@ def test_attack_is_refused(mode: str, attack: Attack, prepared: dict[str, Stack]
     stack = prepared[mode]
     FIGURES["attack_cases"] += 1
     request = attack.build(stack)
+    FIGURES["query_string_tokens"] += 1 if "params" in request else 0
     with stack.backend.client() as client:
         response = client.request(**request)
         assert response.status_code == attack.status, response.text
@@ -224,6 +225,7 @@ def test_attack_is_refused(mode: str, attack: Attack, prepared: dict[str, Stack]
             body = response.json()
             if attack.reason is not None:
                 assert body["reason"] == attack.reason, body
+            REASONS_SEEN.add(body["reason"])
             assert set(body) == {"detail", "reason"}
         sent = request.get("headers", {}).get("Authorization", "").removeprefix("Bearer ")
         for token in [sent, attack.token_of(stack) if attack.token_of else ""]:

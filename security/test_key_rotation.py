@@ -44,8 +44,12 @@ def test_rotation_old_tokens_stay_valid_and_the_new_kid_costs_one_refetch(
         fetches = len(backend.events("jwks_refreshed"))
 
         # After the rotation interval the issuer signs with a new key, and publishes both.
+        def token_of_a_new_key() -> str | None:
+            token = alice.token()
+            return token if kid_of(token) != kid_of(old_token) else None
+
         new_token = wait_until(
-            lambda: (t := alice.token()) if kid_of(t) != kid_of(old_token) else None,
+            token_of_a_new_key,
             timeout=ROTATION_SECONDS * 10,
             interval=1,
             what="Better Auth to rotate its signing key",
