@@ -118,7 +118,11 @@ while True:
 PY
 )
 export E2E_API_PROXY_PORT
-build_frontend() { NEXT_PUBLIC_API_URL="http://127.0.0.1:$E2E_API_PROXY_PORT" npm run --silent build; }
+build_frontend() {
+  mkdir -p "$ROOT/e2e/.tmp"
+  echo "$E2E_API_PROXY_PORT" >"$ROOT/e2e/.tmp/build-api-port" # lets the harness be run alone later
+  NEXT_PUBLIC_API_URL="http://127.0.0.1:$E2E_API_PROXY_PORT" npm run --silent build
+}
 
 built=0
 if wants frontend; then

@@ -1,5 +1,5 @@
 // Playwright global setup: starts one full stack per auth mode and tells the tests where they are.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { startApiRouter } from "./api-router";
 import { LOG_DIR, STATE_FILE, WORK_DIR, selectedModes, startStack, stopAll, stopAllNow, type ModeConfig } from "./stack";
 
@@ -13,6 +13,10 @@ const ALL: ModeConfig[] = [
   { mode: "shared-secret", database: "sqlite" },
 ];
 export const MODES = ALL.filter((config) => selectedModes().includes(config.mode));
+
+function readIfExists(file: string): string {
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+}
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(LOG_DIR, { recursive: true, force: true });
@@ -29,7 +33,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
   try {
     const stacks = await Promise.all(MODES.map((config) => startStack(config)));
-    const routerPort = Number(process.env.E2E_API_PROXY_PORT);
+    const routerPort = Number(process.env.E2E_API_PROXY_PORT || readIfExists(`${WORK_DIR}/build-api-port`));
     if (routerPort) {
       const router = await startApiRouter(routerPort, new Map(stacks.map((s) => [s.frontendUrl, s.backendUrl])));
       process.on("exit", () => router.close());

@@ -82,3 +82,21 @@ test("markup typed into a title is shown as text and never runs", async ({ page 
   await reloadTasks(page);
   await check();
 });
+
+test("the app opened at 127.0.0.1 instead of its configured origin cannot sign in", async ({ page, browser, stack }) => {
+  const user = newUser("Origin");
+  await signUp(page, user);
+
+  const otherOrigin = stack.frontendUrl.replace("//localhost:", "//127.0.0.1:");
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(`${otherOrigin}/login`);
+  await other.getByLabel("Email").fill(user.email);
+  await other.getByLabel("Password").fill(user.password);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(alerts(other)).toBeVisible();
+  expect(new URL(other.url()).pathname).not.toBe("/tasks");
+  const cookies = await context.cookies(otherOrigin);
+  expect(cookies.filter((cookie) => cookie.name.endsWith("session_token"))).toEqual([]);
+  await context.close();
+});
