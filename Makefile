@@ -33,3 +33,5 @@ test-frontend:
 
 test-e2e:
 	@scripts/test.sh e2e
+
+# Further suites (security, benchmarks) get their own targets here; `make test` stays the CI gate.
