@@ -1,7 +1,8 @@
 """The four apps the load test compares, each built from the backend's own `create_app`.
 
-Served by uvicorn with `--factory`; every variant reads the same settings from the environment
-(DATABASE_URL, BETTER_AUTH_URL, AUTH_JWKS_URL) and differs only in how `get_current_user` is answered:
+Served by uvicorn with `--factory`, one variant per process; every variant reads the same settings
+from the environment (DATABASE_URL, BETTER_AUTH_URL, AUTH_JWKS_URL) and differs only in the function
+that answers the `get_current_user` dependency:
 
 - `ours`: the backend as shipped (Bearer JWT verified locally against the cached JWKS);
 - `bypass`: no verification, the user named in the path (the floor: the handler without auth);
@@ -13,36 +14,67 @@ Served by uvicorn with `--factory`; every variant reads the same settings from t
 This module is for the benchmark only; it is never imported by the backend.
 """
 
+import inspect
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Request, params, status
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
-from app.application import create_app
+# Not app.application (nor app.api.tasks) yet: their routes must be built after the swap below.
+from app.auth import dependencies
 from app.auth.dependencies import AuthenticatedUser, get_current_user
 
 
+def _calls(dependant: Dependant, target: Callable[..., object]) -> bool:
+    return dependant.call is target or any(_calls(d, target) for d in dependant.dependencies)
+
+
+def create_app_with(replacement: Callable[..., object]) -> FastAPI:
+    """`create_app()` whose routes call `replacement` where they declare `get_current_user`.
+
+    Not `app.dependency_overrides`: while any override is set, FastAPI re-analyses the signature
+    of every dependency of every request, a cost the shipped app never pays. Instead the one
+    `Depends(get_current_user)` marker (in `require_path_user`'s signature) is pointed at the
+    replacement before the task routes are built (on import); each variant runs in its own process.
+    """
+    annotation = inspect.signature(dependencies.require_path_user).parameters["user"].annotation
+    for marker in annotation.__metadata__:
+        if isinstance(marker, params.Depends) and marker.dependency is get_current_user:
+            object.__setattr__(marker, "dependency", replacement)
+    from app.api import tasks
+    from app.application import create_app
+
+    app = create_app()
+    routes = [r for r in tasks.router.routes if isinstance(r, APIRoute)]
+    if not routes or not all(
+        _calls(r.dependant, replacement) and not _calls(r.dependant, get_current_user)
+        for r in routes
+    ):
+        raise RuntimeError("could not replace get_current_user in every task route")
+    return app
+
+
 def ours() -> FastAPI:
-    return create_app()
+    from app.application import create_app
+
+    return create_app()  # as shipped: the very app `app.main` serves
 
 
 def bypass() -> FastAPI:
-    app = create_app()
-
     async def unverified_user(user_id: str) -> AuthenticatedUser:
         # No verification at all: whoever the path names (so the path check always passes).
         # Async like the real dependency: a sync one would cost a thread hop per request.
         return AuthenticatedUser(id=user_id, email=None, name=None)
 
-    app.dependency_overrides[get_current_user] = unverified_user
-    return app
+    return create_app_with(unverified_user)
 
 
 def session_lookup() -> FastAPI:
-    app = create_app()
     issuer_url = os.environ["BENCH_ISSUER_URL"]
     # One client for the whole process: keep-alive connections to the issuer are reused.
     client = httpx.AsyncClient(
@@ -50,15 +82,6 @@ def session_lookup() -> FastAPI:
         timeout=10,
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
     )
-    inner_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
-        async with inner_lifespan(app) as state:
-            yield state
-        await client.aclose()
-
-    app.router.lifespan_context = lifespan
 
     async def user_from_session(request: Request) -> AuthenticatedUser:
         cookie = request.headers.get("cookie")
@@ -71,14 +94,22 @@ def session_lookup() -> FastAPI:
         user = body["user"]
         return AuthenticatedUser(id=user["id"], email=user.get("email"), name=user.get("name"))
 
-    app.dependency_overrides[get_current_user] = user_from_session
+    app = create_app_with(user_from_session)
+    inner_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with inner_lifespan(app) as state:
+            yield state
+        await client.aclose()
+
+    app.router.lifespan_context = lifespan
     return app
 
 
 def bridge() -> FastAPI:
     from fastapi_better_auth import BetterAuth, JwtVerifier, Session, User
 
-    app = create_app()
     auth = BetterAuth(verifiers=[JwtVerifier(base_url=os.environ["BENCH_ISSUER_URL"])])
 
     async def user_from_bridge(
@@ -88,5 +119,4 @@ def bridge() -> FastAPI:
             id=session.user.id, email=session.user.email, name=session.user.name
         )
 
-    app.dependency_overrides[get_current_user] = user_from_bridge
-    return app
+    return create_app_with(user_from_bridge)
