@@ -6,8 +6,8 @@ import os
 import secrets
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,8 +217,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int) -> None:
         f"authorization matrix cases: {FIGURES['matrix_cases']} "
         f"over {FIGURES['matrix_routes']} routes",
         f"Hypothesis examples (header and claim parsing): {FIGURES['hypothesis_examples']}",
-        f"schemathesis cases: {FIGURES['schemathesis_cases']} "
-        f"(5xx: {FIGURES['schemathesis_5xx']})",
+        f"schemathesis cases: {FIGURES['schemathesis_cases']} (5xx: {FIGURES['schemathesis_5xx']})",
     ]
     for name, report in LOAD_REPORTS.items():
         lines.append(

@@ -126,7 +126,9 @@ class IssuerProcess:
         else:
             self.directory = twin_of.directory
             self.port = free_port()
-            base = {k: twin_of.env[k] for k in ("BETTER_AUTH_URL", "BETTER_AUTH_SECRET", "DATABASE_URL")}
+            base = {
+                k: twin_of.env[k] for k in ("BETTER_AUTH_URL", "BETTER_AUTH_SECRET", "DATABASE_URL")
+            }
             base.update({k: v for k, v in twin_of.env.items() if k in ("AUTH_MODE", "JWT_SECRET")})
         self.env = {**base, **env, "PORT": str(self.port)}
         self.origin = self.env["BETTER_AUTH_URL"]
@@ -176,7 +178,11 @@ class IssuerProcess:
         done = subprocess.run(
             ["node", "--input-type=module", "-e", script],
             cwd=FRONTEND_DIR,
-            env={**os.environ, "AUTH_DB": database, "BETTER_AUTH_SECRET": self.env["BETTER_AUTH_SECRET"]},
+            env={
+                **os.environ,
+                "AUTH_DB": database,
+                "BETTER_AUTH_SECRET": self.env["BETTER_AUTH_SECRET"],
+            },
             capture_output=True,
             text=True,
             timeout=60,

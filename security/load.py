@@ -31,7 +31,9 @@ EXPECTED = {
 class UserState:
     user_id: str
     token: str
-    alive: dict[int, str] = field(default_factory=dict)  # acknowledged id -> last acknowledged title
+    alive: dict[int, str] = field(
+        default_factory=dict
+    )  # acknowledged id -> last acknowledged title
     deleted: set[int] = field(default_factory=set)
     uncertain: set[int] = field(default_factory=set)  # a write on it failed: its state is unknown
 
@@ -141,7 +143,9 @@ async def _user(
                 state.uncertain.add(task_id)  # the write may or may not have happened
             await asyncio.sleep(0.05)
         else:
-            result.unexpected.append(f"{request['method']} {operation}: {status} {response.text[:200]}")
+            result.unexpected.append(
+                f"{request['method']} {operation}: {status} {response.text[:200]}"
+            )
 
 
 async def _run(
@@ -154,7 +158,15 @@ async def _run(
         started = time.monotonic()
         await asyncio.gather(
             *(
-                _user(client, state, users, deadline, result, allow_unavailable, random.Random(seed + i))
+                _user(
+                    client,
+                    state,
+                    users,
+                    deadline,
+                    result,
+                    allow_unavailable,
+                    random.Random(seed + i),
+                )
                 for i, state in enumerate(users)
             )
         )
@@ -188,7 +200,9 @@ def count_lost_writes(result: LoadResult, engine: Engine) -> list[str]:
             elif row["user_id"] != state.user_id:
                 lost.append(f"task {task_id}: stored for {row['user_id']}, not {state.user_id}")
             elif row["title"] != title and task_id not in state.uncertain:
-                lost.append(f"task {task_id}: stored title {row['title']!r}, acknowledged {title!r}")
+                lost.append(
+                    f"task {task_id}: stored title {row['title']!r}, acknowledged {title!r}"
+                )
         for task_id in state.deleted:
             if task_id in stored:
                 lost.append(f"task {task_id}: deletion acknowledged, still stored")

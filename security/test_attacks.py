@@ -64,7 +64,9 @@ def alg_none(stack: Stack, alg: str = "none", keep_signature: bool = False) -> s
     return reassemble(forged_header, payload, signature if keep_signature else "")
 
 
-def hand_signed(header: dict[str, Any], claims: dict[str, Any], sign: Callable[[bytes], bytes]) -> str:
+def hand_signed(
+    header: dict[str, Any], claims: dict[str, Any], sign: Callable[[bytes], bytes]
+) -> str:
     """A token signed by hand, for shapes PyJWT refuses to produce (e.g. HMAC keyed with a PEM)."""
     signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
     return remember(f"{signing_input}.{b64url(sign(signing_input.encode()))}")
@@ -74,7 +76,9 @@ def hs256_keyed_with(key: Callable[[Stack], bytes]) -> Callable[[Stack], str]:
     def token(stack: Stack) -> str:
         header = {"alg": "HS256", "kid": stack.kid} if stack.kid else {"alg": "HS256"}
         secret = key(stack)
-        return hand_signed(header, stack.claims(), lambda data: hmac.new(secret, data, hashlib.sha256).digest())
+        return hand_signed(
+            header, stack.claims(), lambda data: hmac.new(secret, data, hashlib.sha256).digest()
+        )
 
     return token
 
@@ -95,7 +99,10 @@ def public_x(stack: Stack) -> bytes:
 def tamper_payload(**changes: Any) -> Callable[[Stack], str]:
     def token(stack: Stack) -> str:
         header, payload, signature = segments(stack.alice_token)
-        claims = {**b64url_json(payload), **{k: v(stack) if callable(v) else v for k, v in changes.items()}}
+        claims = {
+            **b64url_json(payload),
+            **{k: v(stack) if callable(v) else v for k, v in changes.items()},
+        }
         return remember(f"{header}.{b64url(json.dumps(claims).encode())}.{signature}")
 
     return token
@@ -130,62 +137,250 @@ SHARED = ("shared-secret",)
 ATTACKS = [
     # Algorithms: allow-listed only, never none; each key bound to one algorithm.
     Attack("alg_none", with_token(alg_none), reason="malformed_token"),
-    Attack("alg_None_capitalised", with_token(lambda s: alg_none(s, "None", keep_signature=True)), reason="unsupported_algorithm"),
-    Attack("alg_none_keeping_signature", with_token(lambda s: alg_none(s, keep_signature=True)), reason="unsupported_algorithm"),
-    Attack("hs256_keyed_with_public_key_pem", with_token(hs256_keyed_with(public_pem)), reason="unsupported_algorithm", modes=JWKS),
-    Attack("hs256_keyed_with_public_key_jwk_x", with_token(hs256_keyed_with(public_x)), reason="unsupported_algorithm", modes=JWKS),
-    Attack("hs256_keyed_with_better_auth_secret", with_token(hs256_keyed_with(lambda s: s.issuer.env["BETTER_AUTH_SECRET"].encode())), modes=JWKS, reason="unsupported_algorithm"),
-    Attack("hs256_keyed_with_better_auth_secret", with_token(hs256_keyed_with(lambda s: s.issuer.env["BETTER_AUTH_SECRET"].encode())), modes=SHARED, reason="invalid_signature"),
-    Attack("hs384_keyed_with_shared_secret", with_token(lambda s: remember(jwt.encode(s.claims(), s.signing_key, algorithm="HS384"))), modes=SHARED, reason="unsupported_algorithm"),
-    Attack("token_of_the_other_mode", with_token(lambda s: s.extra["foreign_token"]), reason="unsupported_algorithm"),
+    Attack(
+        "alg_None_capitalised",
+        with_token(lambda s: alg_none(s, "None", keep_signature=True)),
+        reason="unsupported_algorithm",
+    ),
+    Attack(
+        "alg_none_keeping_signature",
+        with_token(lambda s: alg_none(s, keep_signature=True)),
+        reason="unsupported_algorithm",
+    ),
+    Attack(
+        "hs256_keyed_with_public_key_pem",
+        with_token(hs256_keyed_with(public_pem)),
+        reason="unsupported_algorithm",
+        modes=JWKS,
+    ),
+    Attack(
+        "hs256_keyed_with_public_key_jwk_x",
+        with_token(hs256_keyed_with(public_x)),
+        reason="unsupported_algorithm",
+        modes=JWKS,
+    ),
+    Attack(
+        "hs256_keyed_with_better_auth_secret",
+        with_token(hs256_keyed_with(lambda s: s.issuer.env["BETTER_AUTH_SECRET"].encode())),
+        modes=JWKS,
+        reason="unsupported_algorithm",
+    ),
+    Attack(
+        "hs256_keyed_with_better_auth_secret",
+        with_token(hs256_keyed_with(lambda s: s.issuer.env["BETTER_AUTH_SECRET"].encode())),
+        modes=SHARED,
+        reason="invalid_signature",
+    ),
+    Attack(
+        "hs384_keyed_with_shared_secret",
+        with_token(lambda s: remember(jwt.encode(s.claims(), s.signing_key, algorithm="HS384"))),
+        modes=SHARED,
+        reason="unsupported_algorithm",
+    ),
+    Attack(
+        "token_of_the_other_mode",
+        with_token(lambda s: s.extra["foreign_token"]),
+        reason="unsupported_algorithm",
+    ),
     # Signature.
-    Attack("tampered_payload_sub", with_token(tamper_payload(sub=lambda s: s.bob.user_id), lambda s: tasks_of(s, s.bob.user_id)), reason="invalid_signature"),
-    Attack("tampered_payload_exp", with_token(tamper_payload(exp=lambda s: int(time.time()) + 10**6)), reason="invalid_signature"),
+    Attack(
+        "tampered_payload_sub",
+        with_token(
+            tamper_payload(sub=lambda s: s.bob.user_id), lambda s: tasks_of(s, s.bob.user_id)
+        ),
+        reason="invalid_signature",
+    ),
+    Attack(
+        "tampered_payload_exp",
+        with_token(tamper_payload(exp=lambda s: int(time.time()) + 10**6)),
+        reason="invalid_signature",
+    ),
     Attack("tampered_signature", with_token(flip_signature), reason="invalid_signature"),
-    Attack("signature_stripped", with_token(lambda s: remember(s.alice_token.rsplit(".", 1)[0] + ".")), reason="malformed_token"),
+    Attack(
+        "signature_stripped",
+        with_token(lambda s: remember(s.alice_token.rsplit(".", 1)[0] + ".")),
+        reason="malformed_token",
+    ),
     # Lifetime: exp required and enforced, iat/nbf further ahead than the leeway refused.
-    Attack("expired_real_token", with_token(lambda s: s.wait_for_expired_token()), reason="expired"),
-    Attack("expired_resigned", with_token(signed(iat=now_plus(-3600), exp=now_plus(-120))), reason="expired"),
-    Attack("iat_ahead", with_token(signed(iat=now_plus(300), exp=now_plus(1200))), reason="not_yet_valid"),
+    Attack(
+        "expired_real_token", with_token(lambda s: s.wait_for_expired_token()), reason="expired"
+    ),
+    Attack(
+        "expired_resigned",
+        with_token(signed(iat=now_plus(-3600), exp=now_plus(-120))),
+        reason="expired",
+    ),
+    Attack(
+        "iat_ahead",
+        with_token(signed(iat=now_plus(300), exp=now_plus(1200))),
+        reason="not_yet_valid",
+    ),
     Attack("nbf_ahead", with_token(signed(nbf=now_plus(300))), reason="not_yet_valid"),
     # Issuer and audience.
     Attack("wrong_iss", with_token(signed(iss="http://localhost:3999")), reason="invalid_issuer"),
     Attack("wrong_aud", with_token(signed(aud="http://localhost:3999")), reason="invalid_audience"),
-    Attack("aud_list_without_us", with_token(signed(aud=["http://localhost:3999", "tasks"])), reason="invalid_audience"),
-    Attack("foreign_key_with_the_real_kid", with_token(lambda s: remember(jwt.encode(s.claims(), Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": s.kid}))), reason="invalid_signature", modes=JWKS),
+    Attack(
+        "aud_list_without_us",
+        with_token(signed(aud=["http://localhost:3999", "tasks"])),
+        reason="invalid_audience",
+    ),
+    Attack(
+        "foreign_key_with_the_real_kid",
+        with_token(
+            lambda s: remember(
+                jwt.encode(
+                    s.claims(),
+                    Ed25519PrivateKey.generate(),
+                    algorithm="EdDSA",
+                    headers={"kid": s.kid},
+                )
+            )
+        ),
+        reason="invalid_signature",
+        modes=JWKS,
+    ),
     # Required claims.
-    *[Attack(f"missing_{claim}", with_token(signed(**{claim: DROP})), reason="missing_claim") for claim in ("sub", "exp", "iat", "iss", "aud")],
+    *[
+        Attack(f"missing_{claim}", with_token(signed(**{claim: DROP})), reason="missing_claim")
+        for claim in ("sub", "exp", "iat", "iss", "aud")
+    ],
     Attack("sub_empty", with_token(signed(sub="")), reason="invalid_claim"),
     Attack("sub_not_a_string", with_token(signed(sub=12345)), reason="invalid_claim"),
     Attack("exp_not_a_number", with_token(signed(exp="tomorrow")), reason="malformed_token"),
     # Header rules.
-    Attack("crit_header", with_token(signed(headers={"crit": ["exp"], "exp": 1})), reason="crit_header"),
+    Attack(
+        "crit_header", with_token(signed(headers={"crit": ["exp"], "exp": 1})), reason="crit_header"
+    ),
     Attack("b64_false_header", with_token(signed(headers={"b64": False})), reason=None),
     Attack("missing_kid", with_token(signed(kid=None)), reason="missing_kid", modes=JWKS),
     Attack("unknown_kid", with_token(signed(kid="x" * 32)), reason="unknown_kid", modes=JWKS),
-    Attack("kid_not_a_string", with_token(lambda s: hand_signed({"alg": "EdDSA", "kid": 123}, s.claims(), s.signing_key.sign)), reason="malformed_token", modes=JWKS),
+    Attack(
+        "kid_not_a_string",
+        with_token(
+            lambda s: hand_signed({"alg": "EdDSA", "kid": 123}, s.claims(), s.signing_key.sign)
+        ),
+        reason="malformed_token",
+        modes=JWKS,
+    ),
     # Size: refused without parsing.
     Attack("oversized_token", with_token(signed(padding="A" * 9000)), reason="token_too_large"),
-    Attack("oversized_garbage", with_header(lambda s: "Bearer " + "A" * 9000), reason="token_too_large"),
+    Attack(
+        "oversized_garbage", with_header(lambda s: "Bearer " + "A" * 9000), reason="token_too_large"
+    ),
     # Where the token is read from: the Authorization header only, scheme Bearer.
-    Attack("token_in_query_string", lambda s: {"method": "GET", "url": tasks_of(s), "params": {"token": s.alice_token}}, reason="missing_token", token_of=alice_token),
-    Attack("token_in_access_token_query", lambda s: {"method": "GET", "url": tasks_of(s), "params": {"access_token": s.alice_token}}, reason="missing_token", token_of=alice_token),
-    Attack("token_in_cookie", lambda s: {"method": "GET", "url": tasks_of(s), "headers": {"Cookie": f"token={s.alice_token}"}}, reason="missing_token", token_of=alice_token),
-    Attack("scheme_basic", with_header(lambda s: f"Basic {s.alice_token}"), reason="invalid_scheme", token_of=alice_token),
-    Attack("scheme_token", with_header(lambda s: f"Token {s.alice_token}"), reason="invalid_scheme", token_of=alice_token),
-    Attack("no_scheme", with_header(lambda s: s.alice_token), reason="invalid_scheme", token_of=alice_token),
+    Attack(
+        "token_in_query_string",
+        lambda s: {"method": "GET", "url": tasks_of(s), "params": {"token": s.alice_token}},
+        reason="missing_token",
+        token_of=alice_token,
+    ),
+    Attack(
+        "token_in_access_token_query",
+        lambda s: {"method": "GET", "url": tasks_of(s), "params": {"access_token": s.alice_token}},
+        reason="missing_token",
+        token_of=alice_token,
+    ),
+    Attack(
+        "token_in_cookie",
+        lambda s: {
+            "method": "GET",
+            "url": tasks_of(s),
+            "headers": {"Cookie": f"token={s.alice_token}"},
+        },
+        reason="missing_token",
+        token_of=alice_token,
+    ),
+    Attack(
+        "scheme_basic",
+        with_header(lambda s: f"Basic {s.alice_token}"),
+        reason="invalid_scheme",
+        token_of=alice_token,
+    ),
+    Attack(
+        "scheme_token",
+        with_header(lambda s: f"Token {s.alice_token}"),
+        reason="invalid_scheme",
+        token_of=alice_token,
+    ),
+    Attack(
+        "no_scheme",
+        with_header(lambda s: s.alice_token),
+        reason="invalid_scheme",
+        token_of=alice_token,
+    ),
     Attack("bearer_without_token", with_header(lambda s: "Bearer"), reason=None),
-    Attack("no_authorization_header", lambda s: {"method": "GET", "url": tasks_of(s)}, reason="missing_token"),
+    Attack(
+        "no_authorization_header",
+        lambda s: {"method": "GET", "url": tasks_of(s)},
+        reason="missing_token",
+    ),
     Attack("garbage_token", with_header(lambda s: "Bearer not-a-jwt"), reason="malformed_token"),
-    Attack("two_segment_token", with_header(lambda s: "Bearer " + ".".join(s.alice_token.split(".")[:2])), reason="malformed_token"),
-    Attack("header_not_json_object", with_token(lambda s: remember(f"{b64url(b'[1,2]')}.{segments(s.alice_token)[1]}.{segments(s.alice_token)[2]}")), reason="malformed_token"),
+    Attack(
+        "two_segment_token",
+        with_header(lambda s: "Bearer " + ".".join(s.alice_token.split(".")[:2])),
+        reason="malformed_token",
+    ),
+    Attack(
+        "header_not_json_object",
+        with_token(
+            lambda s: remember(
+                f"{b64url(b'[1,2]')}.{segments(s.alice_token)[1]}.{segments(s.alice_token)[2]}"
+            )
+        ),
+        reason="malformed_token",
+    ),
     # Authorization: a valid token, but someone else's path or task.
-    Attack("path_user_mismatch", with_token(alice_token, lambda s: tasks_of(s, s.bob.user_id)), status=403),
-    Attack("foreign_task_read", lambda s: {"method": "GET", "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}", "headers": bearer(s.bob_token)}, status=404),
-    Attack("foreign_task_update", lambda s: {"method": "PUT", "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}", "headers": bearer(s.bob_token), "json": {"title": "mine now"}}, status=404),
-    Attack("foreign_task_toggle", lambda s: {"method": "PATCH", "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}/complete", "headers": bearer(s.bob_token)}, status=404),
-    Attack("foreign_task_delete", lambda s: {"method": "DELETE", "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}", "headers": bearer(s.bob_token)}, status=404),
-    Attack("missing_task_read", lambda s: {"method": "GET", "url": f"{tasks_of(s)}/{2**62}", "headers": bearer(s.alice_token)}, status=404),
+    Attack(
+        "path_user_mismatch",
+        with_token(alice_token, lambda s: tasks_of(s, s.bob.user_id)),
+        status=403,
+    ),
+    Attack(
+        "foreign_task_read",
+        lambda s: {
+            "method": "GET",
+            "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}",
+            "headers": bearer(s.bob_token),
+        },
+        status=404,
+    ),
+    Attack(
+        "foreign_task_update",
+        lambda s: {
+            "method": "PUT",
+            "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}",
+            "headers": bearer(s.bob_token),
+            "json": {"title": "mine now"},
+        },
+        status=404,
+    ),
+    Attack(
+        "foreign_task_toggle",
+        lambda s: {
+            "method": "PATCH",
+            "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}/complete",
+            "headers": bearer(s.bob_token),
+        },
+        status=404,
+    ),
+    Attack(
+        "foreign_task_delete",
+        lambda s: {
+            "method": "DELETE",
+            "url": f"{tasks_of(s, s.bob.user_id)}/{s.extra['alice_task']}",
+            "headers": bearer(s.bob_token),
+        },
+        status=404,
+    ),
+    Attack(
+        "missing_task_read",
+        lambda s: {
+            "method": "GET",
+            "url": f"{tasks_of(s)}/{2**62}",
+            "headers": bearer(s.alice_token),
+        },
+        status=404,
+    ),
 ]
 
 CASES = [
@@ -202,12 +397,24 @@ def prepared(stacks: dict[str, Stack]) -> dict[str, Stack]:
     what they change, not because the stack is broken."""
     for stack in stacks.values():
         with stack.backend.client() as client:
-            created = client.post(tasks_of(stack), json={"title": "Alice's secret plans"}, headers=bearer(stack.alice_token))
+            created = client.post(
+                tasks_of(stack),
+                json={"title": "Alice's secret plans"},
+                headers=bearer(stack.alice_token),
+            )
             assert created.status_code == 201, created.text
             stack.extra["alice_task"] = created.json()["id"]
             stack.extra["alice_task_body"] = created.json()
-            assert client.get(tasks_of(stack), headers={"Authorization": f"bearer {stack.alice_token}"}).status_code == 200
-            assert client.get(tasks_of(stack), headers=bearer(stack.sign(stack.claims()))).status_code == 200
+            assert (
+                client.get(
+                    tasks_of(stack), headers={"Authorization": f"bearer {stack.alice_token}"}
+                ).status_code
+                == 200
+            )
+            assert (
+                client.get(tasks_of(stack), headers=bearer(stack.sign(stack.claims()))).status_code
+                == 200
+            )
     return stacks
 
 
@@ -232,8 +439,12 @@ def test_attack_is_refused(mode: str, attack: Attack, prepared: dict[str, Stack]
             if len(token) >= 16:  # anything shorter is not a token ("Bearer", "not-a-jwt")
                 assert token not in response.text, "the answer echoes the token"
         if attack.name.startswith("foreign_task"):
-            unchanged = client.get(f"{tasks_of(stack)}/{stack.extra['alice_task']}", headers=bearer(stack.alice_token))
-            assert unchanged.json() == stack.extra["alice_task_body"], "a refused request changed the task"
+            unchanged = client.get(
+                f"{tasks_of(stack)}/{stack.extra['alice_task']}", headers=bearer(stack.alice_token)
+            )
+            assert unchanged.json() == stack.extra["alice_task_body"], (
+                "a refused request changed the task"
+            )
     FIGURES["attacks_refused"] += 1
 
 
@@ -247,11 +458,17 @@ def test_the_genuine_token_still_works_after_the_attacks(prepared: dict[str, Sta
 
 def test_a_flood_of_forged_kids_costs_at_most_one_jwks_fetch(prepared: dict[str, Stack]) -> None:
     stack = prepared["jwks"]
-    before = len(stack.backend.events("jwks_refreshed")) + len(stack.backend.events("jwks_refresh_failed"))
+    before = len(stack.backend.events("jwks_refreshed")) + len(
+        stack.backend.events("jwks_refresh_failed")
+    )
     forged = [stack.sign(stack.claims(), kid=secrets.token_urlsafe(24)) for _ in range(40)]
     with httpx.Client(base_url=stack.backend.url, timeout=60) as client:
-        statuses = {client.get(tasks_of(stack), headers=bearer(token)).status_code for token in forged}
+        statuses = {
+            client.get(tasks_of(stack), headers=bearer(token)).status_code for token in forged
+        }
     assert statuses == {401}
-    after = len(stack.backend.events("jwks_refreshed")) + len(stack.backend.events("jwks_refresh_failed"))
+    after = len(stack.backend.events("jwks_refreshed")) + len(
+        stack.backend.events("jwks_refresh_failed")
+    )
     # One refetch per 10 s cooldown window at most (the earlier unknown_kid case may own the window).
     assert after - before <= 1

@@ -56,7 +56,9 @@ def schema_operations(schema: dict[str, Any]) -> dict[tuple[str, str], dict[str,
 
 def _collected_schema() -> dict[str, Any]:
     # The same app the backend serves, built without starting it: the matrix is known at collection.
-    settings = Settings(_env_file=None, database_url="sqlite://", better_auth_url="http://localhost:1")
+    settings = Settings(
+        _env_file=None, database_url="sqlite://", better_auth_url="http://localhost:1"
+    )
     schema: dict[str, Any] = create_app(settings).openapi()
     return schema
 
@@ -91,11 +93,14 @@ def sample_body(schema: dict[str, Any], operation: dict[str, Any]) -> dict[str, 
     body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
     name = body_schema["$ref"].rsplit("/", 1)[-1]
     model = schema["components"]["schemas"][name]
-    fields = model.get("required") or [
-        field
-        for field, spec in model["properties"].items()
-        if "string" in {option.get("type") for option in spec.get("anyOf", [spec])}
-    ][:1]
+    fields = (
+        model.get("required")
+        or [
+            field
+            for field, spec in model["properties"].items()
+            if "string" in {option.get("type") for option in spec.get("anyOf", [spec])}
+        ][:1]
+    )
     assert fields, f"cannot build a body for {name}"
     return {field: f"matrix {field}" for field in fields}
 
@@ -148,7 +153,9 @@ def test_matrix(
     stack = stacks[mode]
     owner = bearer(stack.alice_token)
     with stack.backend.client() as client:
-        created = client.post(f"/api/{stack.alice.user_id}/tasks", json={"title": "Owned"}, headers=owner)
+        created = client.post(
+            f"/api/{stack.alice.user_id}/tasks", json={"title": "Owned"}, headers=owner
+        )
         assert created.status_code == 201, created.text
         task = created.json()
         user_id, headers = {
@@ -180,7 +187,11 @@ def test_matrix(
         else:
             FIGURES["attacks_refused"] += 1 if expected in (401, 403, 404) else 0
             assert after.json() == task, "a request by someone else changed the owner's task"
-            if identity.name == "other_user_on_own_path" and method == "GET" and "{task_id}" not in path:
+            if (
+                identity.name == "other_user_on_own_path"
+                and method == "GET"
+                and "{task_id}" not in path
+            ):
                 assert task["id"] not in [t["id"] for t in response.json()["items"]]
             if method == "POST" and response.status_code == 201:
                 assert response.json()["user_id"] == user_id

@@ -60,14 +60,17 @@ def test_sign_in_is_rate_limited(limited: IssuerProcess) -> None:
 def test_sign_up_is_rate_limited(limited: IssuerProcess) -> None:
     with client_for(limited) as client:
         responses = [
-            client.post("/api/auth/sign-up/email", json=sign_up_body()) for _ in range(RATE_LIMIT + 1)
+            client.post("/api/auth/sign-up/email", json=sign_up_body())
+            for _ in range(RATE_LIMIT + 1)
         ]
     assert [r.status_code for r in responses] == [200] * RATE_LIMIT + [429]
     assert responses[-1].headers.get("X-Retry-After")
 
 
 @pytest.mark.parametrize(
-    "origin", ["http://evil.example", "null", "https://localhost.evil.example"], ids=["foreign", "null", "lookalike"]
+    "origin",
+    ["http://evil.example", "null", "https://localhost.evil.example"],
+    ids=["foreign", "null", "lookalike"],
 )
 def test_a_post_from_a_foreign_origin_is_refused(production: IssuerProcess, origin: str) -> None:
     email = new_email()
@@ -75,16 +78,22 @@ def test_a_post_from_a_foreign_origin_is_refused(production: IssuerProcess, orig
         signed_up = client.post("/api/auth/sign-up/email", json=sign_up_body(email=email))
         assert signed_up.status_code == 403, signed_up.text
         assert "set-cookie" not in signed_up.headers
-        signed_in = client.post("/api/auth/sign-in/email", json={"email": email, "password": PASSWORD})
+        signed_in = client.post(
+            "/api/auth/sign-in/email", json={"email": email, "password": PASSWORD}
+        )
         assert signed_in.status_code == 403
     with client_for(production) as client:  # nothing was created by the refused request
         assert (
-            client.post("/api/auth/sign-in/email", json={"email": email, "password": PASSWORD}).status_code
+            client.post(
+                "/api/auth/sign-in/email", json={"email": email, "password": PASSWORD}
+            ).status_code
             == 401
         )
 
 
-def test_a_cookie_authenticated_post_from_a_foreign_origin_is_refused(production: IssuerProcess) -> None:
+def test_a_cookie_authenticated_post_from_a_foreign_origin_is_refused(
+    production: IssuerProcess,
+) -> None:
     with client_for(production) as client:
         signed_up = client.post("/api/auth/sign-up/email", json=sign_up_body())
         assert signed_up.status_code == 200
@@ -119,6 +128,10 @@ def test_password_length_bounds(production: IssuerProcess, length: int, status: 
     with client_for(production) as client:
         response = client.post("/api/auth/sign-up/email", json=sign_up_body(password, email))
         assert response.status_code == status, response.text
-        signed_in = client.post("/api/auth/sign-in/email", json={"email": email, "password": password})
+        signed_in = client.post(
+            "/api/auth/sign-in/email", json={"email": email, "password": password}
+        )
         # Accepted: the account works. Refused: no account was created.
-        assert signed_in.status_code == 200 if status == 200 else signed_in.status_code in (400, 401)
+        assert (
+            signed_in.status_code == 200 if status == 200 else signed_in.status_code in (400, 401)
+        )

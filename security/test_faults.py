@@ -118,8 +118,12 @@ def test_postgres_restart_during_load_fails_cleanly_and_loses_nothing(
     # The service recovers by itself: no restart of the backend.
     with stack.backend.client() as client:
         wait_until(
-            lambda: client.get(f"/api/{stack.alice.user_id}/tasks", headers=bearer(stack.alice_token)).status_code
-            == 200,
+            lambda: (
+                client.get(
+                    f"/api/{stack.alice.user_id}/tasks", headers=bearer(stack.alice_token)
+                ).status_code
+                == 200
+            ),
             timeout=RECOVERY_SECONDS,
             what="the backend to reach the restarted database",
         )
@@ -132,4 +136,7 @@ def test_postgres_restart_during_load_fails_cleanly_and_loses_nothing(
     assert result.unexpected == [], result.unexpected[:10]  # only expected statuses, or 503
     assert all(status != 500 for (_, status) in result.statuses)
     assert lost == [], lost[:10]
-    assert any(e["event"] == "database_unavailable" for e in stack.backend.events()) or result.unavailable == 0
+    assert (
+        any(e["event"] == "database_unavailable" for e in stack.backend.events())
+        or result.unavailable == 0
+    )

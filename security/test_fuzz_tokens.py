@@ -66,7 +66,9 @@ class Target:
     sign: Callable[[bytes], bytes]
 
     def token(self, header: dict[str, Any], claims: dict[str, Any]) -> str:
-        signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
+        signing_input = (
+            f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
+        )
         return f"{signing_input}.{b64url(self.sign(signing_input.encode()))}"
 
     def genuine_header(self) -> dict[str, Any]:
@@ -123,7 +125,8 @@ def check_refusal_or_success(response: Any) -> None:
 
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300)
 base64url_text = st.text(
-    st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), max_size=120
+    st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+    max_size=120,
 )
 jws_shaped = st.lists(base64url_text, min_size=1, max_size=5).map(".".join)
 schemes = st.sampled_from(["Bearer", "bearer", "BEARER", "Basic", "Token", "JWT", "", "Bearer\t"])
@@ -140,7 +143,9 @@ def authorization_values(draw: st.DrawFn, genuine: str) -> str:
         value = f"{draw(schemes)} {draw(jws_shaped)}"
     elif kind == "mutated":
         position = draw(st.integers(0, len(genuine) - 1))
-        replacement = draw(st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=3))
+        replacement = draw(
+            st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=3)
+        )
         value = f"Bearer {genuine[:position]}{replacement}{genuine[position + 1 :]}"
     else:
         parts = genuine.split(".")
@@ -178,7 +183,9 @@ def test_any_authorization_header_gets_401_or_success(target: Target, data: st.D
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -193,7 +200,9 @@ def jose_headers(draw: st.DrawFn, target: Target) -> dict[str, Any]:
         elif choice == "absent":
             header.pop(name, None)
         elif choice == "arbitrary":
-            header[name] = draw(json_values | st.sampled_from(["none", "HS256", "EdDSA", "RS256", "ES256"]))
+            header[name] = draw(
+                json_values | st.sampled_from(["none", "HS256", "EdDSA", "RS256", "ES256"])
+            )
     for name in ("crit", "b64", "typ", "jku", "x5u", "jwk"):
         if draw(st.booleans()) and draw(st.booleans()):
             header[name] = draw(json_values)
@@ -204,7 +213,9 @@ def jose_headers(draw: st.DrawFn, target: Target) -> dict[str, Any]:
 @given(data=st.data())
 def test_any_signed_jose_header_gets_401_or_success(target: Target, data: st.DataObject) -> None:
     header = data.draw(jose_headers(target))
-    response = target.client.get(PATH, headers={"Authorization": f"Bearer {target.token(header, genuine_claims())}"})
+    response = target.client.get(
+        PATH, headers={"Authorization": f"Bearer {target.token(header, genuine_claims())}"}
+    )
     FIGURES["hypothesis_examples"] += 1
     check_refusal_or_success(response)
     if response.status_code == 200:

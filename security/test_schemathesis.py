@@ -33,7 +33,12 @@ def target(stacks: dict[str, Stack]) -> dict[str, Any]:
     schema = schemathesis.openapi.from_url(f"{stack.backend.url}/openapi.json", timeout=60)
     operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
     assert operations
-    return {"stack": stack, "user_id": carol.user_id, "headers": bearer(token), "operations": operations}
+    return {
+        "stack": stack,
+        "user_id": carol.user_id,
+        "headers": bearer(token),
+        "operations": operations,
+    }
 
 
 def label(operation: Any) -> str:
@@ -77,7 +82,9 @@ def test_generated_requests_on_existing_tasks(target: dict[str, Any]) -> None:
         ids = []
         for n in range(8):
             created = client.post(
-                f"/api/{target['user_id']}/tasks", json={"title": f"task {n}"}, headers=target["headers"]
+                f"/api/{target['user_id']}/tasks",
+                json={"title": f"task {n}"},
+                headers=target["headers"],
             )
             assert created.status_code == 201
             ids.append(created.json()["id"])

@@ -7,6 +7,7 @@ import json
 
 from harness import ALL_BACKENDS, FIGURES, REASONS_SEEN, SECRETS
 
+
 def all_events() -> list[dict]:
     return [event for backend in ALL_BACKENDS for event in backend.events()]
 
