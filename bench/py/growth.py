@@ -1,27 +1,29 @@
 """How list latency grows: a user with 10 → 100,000 tasks, and 1 → 10,000 other users in the table.
 
 Rows are bulk-inserted with SQL straight into a migrated database; each point is the median latency
-of `GET /api/{user_id}/tasks` (limit 50, default sort: newest first, plus `total`) through the app
-in-process (verification bypassed, so only the handler and the database are measured).
+of `GET /api/{user_id}/tasks` (limit 50, default sort: newest first, plus `total`) through the app as
+shipped, in-process, with one valid token (shared-secret mode: no issuer needed; after its first
+verification the token is served from the verifier's cache, so the handler and the database dominate).
 """
 
+import secrets
 import statistics
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, text
 
 from app.application import create_app
-from app.auth.dependencies import AuthenticatedUser, get_current_user
-from app.auth.tokens import SharedSecretKey
 from app.db import create_db_engine
 from app.models import Task
 from app.settings import Settings
 
 USER_ID = "bench-growth-user-00000000000001"
+ISSUER = "http://localhost:3000"
 BATCH = 5_000
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -53,6 +55,12 @@ def _insert(engine: Engine, rows: Iterator[dict[str, Any]]) -> None:
             connection.execute(insert(Task.__table__), batch)  # type: ignore[attr-defined]
 
 
+def _token(secret: str) -> str:
+    now = int(time.time())
+    claims = {"sub": USER_ID, "iat": now, "exp": now + 3600, "iss": ISSUER, "aud": ISSUER}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
 def _latency_ms(client: TestClient, samples: int) -> float:
     url = f"/api/{USER_ID}/tasks?limit=50"
     for _ in range(max(samples // 5, 3)):
@@ -75,13 +83,16 @@ def measure(
 ) -> dict[str, Any]:
     """`database_url` must point to an empty, migrated database."""
     engine = create_db_engine(database_url)
-    settings = Settings(database_url=database_url)
-    # Verification is bypassed below; a fixed key keeps the app from fetching a JWKS it won't use.
-    app = create_app(settings, keys=SharedSecretKey("unused" * 8), engine=engine)
-    user = AuthenticatedUser(id=USER_ID, email=None, name=None)
-    app.dependency_overrides[get_current_user] = lambda: user
+    secret = secrets.token_hex(32)
+    settings = Settings(
+        database_url=database_url,
+        auth_mode="shared-secret",
+        jwt_secret=secret,
+        better_auth_url=ISSUER,
+    )
+    app = create_app(settings, engine=engine)
     results: dict[str, Any] = {"own": [], "others": [], "tasks_per_other_user": tasks_per_other}
-    with TestClient(app) as client:
+    with TestClient(app, headers={"Authorization": f"Bearer {_token(secret)}"}) as client:
         have = 0
         for count in own_counts:
             _insert(engine, _rows(USER_ID, have, count - have))

@@ -188,7 +188,12 @@ def start_servers(
         **os.environ,
         "PYTHONPATH": f"{BACKEND}{os.pathsep}{BENCH / 'py'}",
         "DATABASE_URL": database_url,
+        # Explicit, so that a developer's backend/.env cannot change what is measured.
+        "AUTH_MODE": "jwks",
+        "AUTH_ALGORITHMS": "EdDSA",
         "BETTER_AUTH_URL": issuer_url,
+        "AUTH_ISSUER": issuer_url,
+        "AUTH_AUDIENCE": issuer_url,
         "AUTH_JWKS_URL": f"{issuer_url}/api/auth/jwks",
         "BENCH_ISSUER_URL": issuer_url,
     }
