@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
 
 export default async function Home() {
-  const session = await auth.api.getSession({ headers: await headers() });
+  const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched
+  const session = await auth.api.getSession({ headers: requestHeaders });
   redirect(session ? "/tasks" : "/login");
 }

@@ -8,6 +8,7 @@ import { auth } from "@/lib/auth";
 export const metadata: Metadata = { title: "Create account · Tasks" };
 
 export default async function Page() {
-  if (await auth.api.getSession({ headers: await headers() })) redirect("/tasks");
+  const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched
+  if (await auth.api.getSession({ headers: requestHeaders })) redirect("/tasks");
   return <AuthForm mode="signup" />;
 }

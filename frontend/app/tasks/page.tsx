@@ -10,7 +10,8 @@ import { auth } from "@/lib/auth";
 export const metadata: Metadata = { title: "Your tasks · Tasks" };
 
 export default async function TasksPage() {
-  const session = await auth.api.getSession({ headers: await headers() });
+  const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched
+  const session = await auth.api.getSession({ headers: requestHeaders });
   if (!session) redirect("/login");
   return (
     <Providers>
