@@ -52,20 +52,21 @@ def table(results: dict[str, Any], labels: dict[str, str]) -> str:
 
 
 def chart(results: dict[str, Any], path: Path) -> None:
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8.5))
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9))
     fig.suptitle("Tasks API: the cost of authentication (medians)", fontsize=13)
 
     ax = axes[0][0]
     load = results["load"]
-    names = ["bypass", "ours", "bridge", "session_lookup"]
+    names = ["bypass", "ours", "ours_uncached", "bridge", "session_lookup"]
     labels = [
         "no auth\n(bypass)",
         "ours\n(local JWT)",
+        "ours,\ncache off",
         "bridge\n(JWKS mode)",
         "get-session\nper request",
     ]
     values = [load[n]["rps"] for n in names]
-    bars = ax.bar(labels, values, color=["#9e9e9e", "#1f77b4", "#ff7f0e", "#d62728"])
+    bars = ax.bar(labels, values, color=["#9e9e9e", "#1f77b4", "#aec7e8", "#ff7f0e", "#d62728"])
     for bar, name in zip(bars, names, strict=True):
         ax.annotate(
             f"{load[name]['rps']:.0f}/s\np50 {load[name]['p50_ms']:.1f} ms\np99 {load[name]['p99_ms']:.1f} ms",

@@ -79,6 +79,7 @@ PLAN = (
 )
 VARIANTS = {
     "ours": "ours (JWT verified locally)",
+    "ours_uncached": "ours, verified-token cache off",
     "bypass": "verification bypassed",
     "session_lookup": "get-session per request",
     "bridge": "fastapi-better-auth-bridge (JWKS)",
@@ -260,6 +261,7 @@ def check_servers(urls: dict[str, str], headers: dict[str, str]) -> None:
     cookie_only = {"Cookie": headers["Cookie"]}
     expected = {  # status without credentials, status with the session cookie alone
         "ours": (401, 401),
+        "ours_uncached": (401, 401),
         "bypass": (200, 200),
         "session_lookup": (401, 200),
         "bridge": (401, 401),

@@ -5,6 +5,7 @@ from the environment (DATABASE_URL, BETTER_AUTH_URL, AUTH_JWKS_URL) and differs 
 that answers the `get_current_user` dependency:
 
 - `ours`: the backend as shipped (Bearer JWT verified locally against the cached JWKS);
+- `ours_uncached`: the same with its cache of verified tokens off (what the cache buys);
 - `bypass`: no verification, the user named in the path (the floor: the handler without auth);
 - `session_lookup`: asks Better Auth's `/api/auth/get-session` on every request, forwarding the
   session cookie, through one pooled keep-alive httpx.AsyncClient and no artificial delay;
@@ -63,6 +64,16 @@ def ours() -> FastAPI:
     from app.application import create_app
 
     return create_app()  # as shipped: the very app `app.main` serves
+
+
+def ours_uncached() -> FastAPI:
+    """As shipped, but with the verified-token cache off: every request verifies in full."""
+    from app.application import create_app
+    from app.auth.tokens import VerifiedTokenCache
+
+    app = create_app()
+    app.state.verifier._verified = VerifiedTokenCache(0)
+    return app
 
 
 def bypass() -> FastAPI:
