@@ -42,6 +42,17 @@ AUTH_MODE=jwks
 JWT_SECRET=$jwt_secret
 ENV
   say "wrote frontend/.env.local with fresh secrets"
+  # The default auth database holds private keys encrypted with the previous secret; with the new
+  # one Better Auth fails with "Failed to decrypt private key". Keep it aside rather than break.
+  old_db="$ROOT/frontend/.data/auth.db"
+  if [[ -f "$old_db" ]]; then
+    stamp=$(date +%Y%m%d-%H%M%S)
+    for file in "$old_db" "$old_db-wal" "$old_db-shm"; do
+      [[ -f "$file" ]] && mv "$file" "${file/auth.db/auth.db.before-$stamp}"
+    done
+    warn "the new BETTER_AUTH_SECRET cannot read frontend/.data/auth.db (made with the old one);" \
+      "moved it to frontend/.data/auth.db.before-$stamp: local accounts start afresh"
+  fi
 fi
 
 if [[ -d "$ROOT/backend" && ! -f "$backend_env" ]]; then
