@@ -79,9 +79,10 @@ export function createBearerMiddleware({
       }
       return retried;
     },
-    onError({ id }) {
+    onError({ id, error }) {
       pending.delete(id);
-      return undefined;
+      if (error instanceof Error && error.name === "AbortError") return undefined; // cancelled on purpose
+      return new Error("Could not reach the task service. Check your connection and try again.", { cause: error });
     },
   };
 }

@@ -146,6 +146,15 @@ describe("API client", () => {
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
   });
 
+  it("explains a network failure in words a person understands", async () => {
+    const { client } = setup(() => {
+      throw new TypeError("Failed to fetch");
+    });
+    await expect(client.GET("/api/{user_id}/tasks", { params: { path: { user_id: USER } } })).rejects.toThrow(
+      "Could not reach the task service",
+    );
+  });
+
   it("keeps the token in memory only: nothing in localStorage, sessionStorage or document.cookie", async () => {
     const setItem = vi.spyOn(Storage.prototype, "setItem");
     const cookieSetter = vi.fn();
