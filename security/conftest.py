@@ -50,7 +50,8 @@ MODULE_ORDER = [
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
-        name = item.module.__name__ if item.module else ""
+        module = getattr(item, "module", None)
+        name = module.__name__ if module else ""
         return MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
 
     items.sort(key=rank)
@@ -156,7 +157,7 @@ def _build_stack(mode: str, database_url: str) -> Stack:
     env: dict[str, str] = {"AUTH_MODE": mode}
     if mode == "shared-secret":
         env["JWT_SECRET"] = secrets.token_hex(32)
-    issuer = IssuerProcess(**env).start()
+    issuer = IssuerProcess(**env).start()  # type: ignore[arg-type]
     alice, bob = issuer.sign_up("Alice"), issuer.sign_up("Bob")
     alice_token, bob_token = alice.token(), bob.token()
     # A twin issuer on the same database and secret signs a real 1-second token for Alice's
@@ -173,7 +174,9 @@ def _build_stack(mode: str, database_url: str) -> Stack:
         signing_key: Any = jwt.PyJWK(jwk, "EdDSA").key
     else:
         stack_kid, signing_key = None, env["JWT_SECRET"]
-    backend = BackendProcess(f"{mode}-main", backend_env(issuer, database_url)).start()
+    # A long key-cache TTL: the suite counts JWKS fetches, and a periodic refresh must not add one.
+    env_backend = backend_env(issuer, database_url, JWKS_CACHE_TTL_SECONDS="3600")
+    backend = BackendProcess(f"{mode}-main", env_backend).start()
     stack = Stack(
         mode=mode,
         issuer=issuer,

@@ -5,6 +5,7 @@ session even when a test fails (see `stop_all`). Tokens, secrets and passwords h
 helpers are remembered in `SECRETS`, so the log test can prove none of them reached a log.
 """
 
+import atexit
 import base64
 import json
 import os
@@ -110,6 +111,8 @@ class IssuerProcess:
     """A Better Auth issuer (the frontend's own config) on a fixed port and database file, so it can
     be stopped and started again with the same keys; or a twin of another issuer sharing its
     database, secret and origin (e.g. to sign short-lived tokens with the same key)."""
+
+    env: dict[str, str]
 
     def __init__(
         self, twin_of: "IssuerProcess | None" = None, scheme: str = "http", **env: str
@@ -385,8 +388,12 @@ def stop_all() -> None:
         backend.stop()
     for issuer in ALL_ISSUERS:
         issuer.cleanup()
-    for cluster in ALL_POSTGRES:
-        cluster.stop()
+    while ALL_POSTGRES:
+        ALL_POSTGRES.pop().stop()
+
+
+# A backstop for an interrupted run; the session fixture in conftest.py stops them first.
+atexit.register(stop_all)
 
 
 def bearer(token: str) -> dict[str, str]:

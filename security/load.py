@@ -152,7 +152,9 @@ async def _run(
     base_url: str, users: list[UserState], seconds: float, allow_unavailable: bool, seed: int
 ) -> LoadResult:
     result = LoadResult(users=len(users), seconds=seconds, states=users)
-    limits = httpx.Limits(max_connections=len(users), max_keepalive_connections=len(users))
+    # A new connection per request: a reused keep-alive connection can meet uvicorn closing it
+    # (its 5 s idle timeout) and fail on the client with no server fault, which would blur the count.
+    limits = httpx.Limits(max_connections=len(users), max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
         deadline = time.monotonic() + seconds
         started = time.monotonic()

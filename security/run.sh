@@ -7,4 +7,4 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../backend"
-exec uv run --group security pytest -c "$here/pytest.ini" --rootdir "$here" "$here" "$@"
+exec uv run --group security pytest -c "$here/pytest.ini" --rootdir "$here" --durations=12 "$here" "$@"

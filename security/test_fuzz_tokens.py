@@ -92,7 +92,8 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             stub = JwksStub(key)
             settings_ = Settings(_env_file=None, better_auth_url=ISSUER, database_url=url)
             keys: Any = JwksCache(stub.url, allowed_algorithms=["EdDSA"], transport=stub.transport)
-            alg, kid, sign = "EdDSA", key.kid, key.private_key.sign
+            alg, kid = "EdDSA", key.kid
+            sign: Callable[[bytes], bytes] = key.private_key.sign
         else:
             settings_ = Settings(
                 _env_file=None,
@@ -104,8 +105,10 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             keys = SharedSecretKey(SHARED_SECRET)
             alg, kid = "HS256", None
 
-            def sign(data: bytes) -> bytes:
+            def sign_hs256(data: bytes) -> bytes:
                 return hmac.new(SHARED_SECRET.encode(), data, hashlib.sha256).digest()
+
+            sign = sign_hs256
 
         app = create_app(settings_, keys=keys)
         with TestClient(app, raise_server_exceptions=False) as client:

@@ -91,10 +91,11 @@ def test_generated_requests_on_existing_tasks(target: dict[str, Any]) -> None:
     for operation in target["operations"]:
         if "{task_id}" not in operation.path:
             continue
-        strategy = st.sampled_from(ids).flatmap(
-            lambda task_id, op=operation: op.as_strategy(
+
+        def cases_for(task_id: int, operation: Any = operation) -> Any:
+            return operation.as_strategy(
                 generation_mode=schemathesis.GenerationMode.POSITIVE,
                 path_parameters={"user_id": target["user_id"], "task_id": task_id},
             )
-        )
-        run(target, strategy)
+
+        run(target, st.sampled_from(ids).flatmap(cases_for))

@@ -4,11 +4,12 @@ JWKS refresh failures and database outages as JSON lines on stderr, and no log l
 Runs last, over everything the suite made the backends do."""
 
 import json
+from typing import Any
 
 from harness import ALL_BACKENDS, FIGURES, REASONS_SEEN, SECRETS
 
 
-def all_events() -> list[dict]:
+def all_events() -> list[dict[str, Any]]:
     return [event for backend in ALL_BACKENDS for event in backend.events()]
 
 
