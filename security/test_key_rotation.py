@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from conftest import Stack
 from harness import BackendProcess, IssuerProcess, b64url_json, backend_env, bearer, wait_until
 
 ROTATION_SECONDS = 4
@@ -74,3 +75,20 @@ def test_rotation_old_tokens_stay_valid_and_the_new_kid_costs_one_refetch(
             assert len(fresh.events("jwks_refreshed")) == 1
     finally:
         fresh.stop()
+
+
+def test_a_token_of_another_better_auth_deployment_is_refused(
+    rotating: tuple[IssuerProcess, BackendProcess], stacks: dict[str, Stack]
+) -> None:
+    """Same mode, same software, another deployment: its keys are not ours (and vice versa)."""
+    issuer, backend = rotating
+    main = stacks["jwks"]
+    theirs = issuer.sign_up("Mallory")
+    for target, account, token in (
+        (main.backend, theirs, theirs.token()),
+        (backend, main.alice, main.alice_token),
+    ):
+        with target.client() as client:
+            refused = client.get(f"/api/{account.user_id}/tasks", headers=bearer(token))
+            assert refused.status_code == 401
+            assert refused.json()["reason"] in ("unknown_kid", "invalid_issuer")
