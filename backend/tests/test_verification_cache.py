@@ -1,6 +1,7 @@
 """The cache of verified tokens: what it remembers, for how long, and what voids an entry."""
 
 import asyncio
+import inspect
 import time
 
 import pytest
@@ -188,3 +189,11 @@ def test_cache_entries_expire_by_the_clock(jwks_keys, tokens: TokenFactory) -> N
     assert len(cache) == 0
     cache.put(digest, entry)  # already expired: not stored
     assert len(cache) == 0
+
+
+def test_auth_dependencies_run_on_the_event_loop() -> None:
+    # A sync dependency is sent through the thread pool on every request; these do no I/O.
+    from app.auth.dependencies import get_current_user, get_verifier, require_path_user
+
+    for dependency in (get_verifier, get_current_user, require_path_user):
+        assert inspect.iscoroutinefunction(dependency), dependency.__name__
