@@ -120,6 +120,17 @@ async def test_a_token_inside_the_leeway_is_accepted_but_not_remembered(
     assert len(verifier._verified) == 0
 
 
+async def test_an_expiry_beyond_any_date_is_refused_not_a_500(
+    jwks_keys, tokens: TokenFactory
+) -> None:
+    # Found by the security suite: float(exp) overflowed for a signed exp of 10**400 (a 500).
+    verifier = make_verifier(jwks_keys)
+    with pytest.raises(TokenError) as refused:
+        await verifier.verify(tokens.mint(exp=10**400))
+    assert refused.value.reason == "invalid_claim"
+    assert len(verifier._verified) == 0
+
+
 async def test_a_key_no_longer_published_voids_its_cached_tokens(
     jwks: JwksStub, jwks_keys, tokens: TokenFactory
 ) -> None:

@@ -160,10 +160,13 @@ class TokenVerifier:
         subject = claims["sub"]
         if not isinstance(subject, str) or not subject:
             raise TokenError("invalid_claim", "Token subject is invalid")
+        try:
+            expires_at = float(claims["exp"])
+        except OverflowError:
+            # A signed exp beyond any float (e.g. 10**400) is no date: refuse it, never a 500.
+            raise TokenError("invalid_claim", "Token expiry is out of range") from None
         verified = VerifiedToken(subject=subject, claims=claims)
-        self._verified.put(
-            digest, _CachedToken(verified, header.get("kid"), key, float(claims["exp"]))
-        )
+        self._verified.put(digest, _CachedToken(verified, header.get("kid"), key, expires_at))
         return verified
 
     def _read_header(self, token: str) -> dict[str, Any]:
