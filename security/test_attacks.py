@@ -210,6 +210,7 @@ ATTACKS = [
         with_token(signed(iat=now_plus(-3600), exp=now_plus(-120))),
         reason="expired",
     ),
+    Attack("exp_beyond_any_date", with_token(signed(exp=10**400)), reason="invalid_claim"),
     Attack(
         "iat_ahead",
         with_token(signed(iat=now_plus(300), exp=now_plus(1200))),
