@@ -155,6 +155,11 @@ def markdown(results: dict[str, Any], labels: dict[str, str]) -> str:
         out.append(
             f"| `{name}` | {value:.2f} | {'≥' if at_least else '≤'} {target} | {'met' if met else '**missed**'} |"
         )
+    first = verify["EdDSA"]["verify_first_vs_raw"]
+    out.append(
+        f"| `verify_vs_raw_ratio` for a token seen the first time (EdDSA) | {first:.2f} | ≤ 1.5 |"
+        f" {'met' if first <= 1.5 else '**missed**'} |"
+    )
     out += [
         "",
         "**Load** — `GET /api/{user_id}/tasks` (the user's 20 tasks among 10,000 rows), medians of the trials;"
