@@ -9,13 +9,22 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
+def _cpu(row: dict[str, Any]) -> str:
+    text = f"{row['cpu_us_per_request']:.0f}"
+    if "issuer_cpu_us_per_request" in row:
+        text += f" + {row['issuer_cpu_us_per_request']:.0f}"
+    return text
+
+
 def table(results: dict[str, Any], labels: dict[str, str]) -> str:
     lines = ["", "Load: GET /api/{user_id}/tasks (20 tasks), medians of the trials", ""]
-    lines.append(f"{'variant':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'spread':>8}")
+    lines.append(
+        f"{'variant':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'spread':>8} {'CPU µs/req':>11}"
+    )
     for name, row in results["load"].items():
         lines.append(
             f"{labels[name]:40} {row['rps']:8.0f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f}"
-            f" {row['rps_spread_pct']:7.1f}%"
+            f" {row['rps_spread_pct']:7.1f}% {_cpu(row):>11}"
         )
     lines += ["", "Verification per token (µs, median of interleaved rounds)", ""]
     lines.append(
@@ -165,13 +174,19 @@ def markdown(results: dict[str, Any], labels: dict[str, str]) -> str:
         "**Load** — `GET /api/{user_id}/tasks` (the user's 20 tasks among 10,000 rows), medians of the trials;"
         " spread = (max − min) / median of the trials' throughput:",
         "",
-        "| variant | req/s | p50 ms | p99 ms | spread |",
-        "|---|---:|---:|---:|---:|",
+        "| variant | req/s | p50 ms | p99 ms | spread | backend CPU µs / request |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, row in load.items():
         out.append(
-            f"| {labels[name]} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['rps_spread_pct']:.0f} % |"
+            f"| {labels[name]} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} |"
+            f" {row['rps_spread_pct']:.0f} % | {_cpu(row)} |"
         )
+    out += [
+        "",
+        "CPU µs / request: CPU time the server process used during the rounds, divided by the"
+        " requests it answered (for get-session, + the Better Auth server's CPU per request).",
+    ]
     out += [
         "",
         "**Verification per token** — µs per call, median of interleaved rounds; ratios are per round:",

@@ -286,20 +286,22 @@ def spread_pct(values: list[float]) -> float:
     return 100 * (max(values) - min(values)) / statistics.median(values) if values else 0.0
 
 
-def load_test(issuer: Issuer, urls: dict[str, str]) -> dict[str, Any]:
-    token = issuer.token()  # fresh: 15 minutes outlast the whole load test
-    # Every variant gets identical request bytes; each reads the credential it understands.
-    headers = {"Authorization": f"Bearer {token}", "Cookie": issuer.cookie}
-    check_servers(urls, headers)
-    plan = {
-        "urls": urls,
-        "headers": headers,
-        "trials": PLAN.trials,
-        "seconds": PLAN.seconds,
-        "warmupSeconds": PLAN.warmup_seconds,
-        "connections": PLAN.connections,
-    }
-    log(f"load: {PLAN.trials} rounds of {PLAN.seconds} s per variant")
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and all its descendants."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                total += sum(cpu_seconds(int(child)) for child in children.read().split())
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
+def run_load(plan: dict[str, Any]) -> dict[str, list[dict[str, float]]]:
     done = subprocess.run(
         pinned(LOAD_CPU, [str(TSX), str(BENCH / "ts" / "load.ts"), json.dumps(plan)]),
         cwd=BENCH,
@@ -310,16 +312,46 @@ def load_test(issuer: Issuer, urls: dict[str, str]) -> dict[str, Any]:
     if done.returncode != 0:
         raise SystemExit("the load generator failed (see above)")
     trials: dict[str, list[dict[str, float]]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return trials
+
+
+def load_test(issuer: Issuer, urls: dict[str, str], pids: dict[str, int]) -> dict[str, Any]:
+    token = issuer.token()  # fresh: 15 minutes outlast the whole load test
+    # Every variant gets identical request bytes; each reads the credential it understands.
+    headers = {"Authorization": f"Bearer {token}", "Cookie": issuer.cookie}
+    check_servers(urls, headers)
+    plan = {
+        "urls": urls,
+        "headers": headers,
+        "trials": 0,
+        "seconds": PLAN.seconds,
+        "warmupSeconds": PLAN.warmup_seconds,
+        "connections": PLAN.connections,
+    }
+    if PLAN.warmup_seconds:
+        log("load: warm-up")
+        run_load(plan)
+    log(f"load: {PLAN.trials} rounds of {PLAN.seconds} s per variant")
+    # CPU time of each server (and of Better Auth, busy only for get-session) across the rounds:
+    # a cost per request that other work on the machine disturbs much less than throughput.
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    trials = run_load({**plan, "trials": PLAN.trials, "warmupSeconds": 0})
+    after = {name: cpu_seconds(pid) for name, pid in pids.items()}
     summary: dict[str, Any] = {}
     for name, runs in trials.items():
         rps = [r["rps"] for r in runs]
+        requests = sum(r["requests"] for r in runs)
         summary[name] = {
             "rps": statistics.median(rps),
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p99_ms": statistics.median(r["p99_ms"] for r in runs),
             "rps_spread_pct": spread_pct(rps),
+            "cpu_us_per_request": 1e6 * (after[name] - before[name]) / requests,
             "trials": runs,
         }
+    session = summary["session_lookup"]
+    requests = sum(r["requests"] for r in session["trials"])
+    session["issuer_cpu_us_per_request"] = 1e6 * (after["issuer"] - before["issuer"]) / requests
     return summary
 
 
@@ -424,7 +456,9 @@ def main() -> None:
         )
         urls = wait_for_servers(workdir, servers, issuer.user_id)
         log("servers up")
-        results["load"] = load_test(issuer, urls)
+        pids = {name: p.pid for name, p in zip(VARIANTS, servers.values(), strict=True)}
+        pids["issuer"] = issuer_process.pid
+        results["load"] = load_test(issuer, urls, pids)
         log("verification cost")
         results["verify"] = on_server_core(
             verify_cost.measure, PLAN.verify_number, PLAN.verify_repeat

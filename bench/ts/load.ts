@@ -15,7 +15,7 @@ type Plan = {
   warmupSeconds: number;
   connections: number;
 };
-type Trial = { rps: number; p50_ms: number; p99_ms: number };
+type Trial = { rps: number; p50_ms: number; p99_ms: number; requests: number };
 
 const plan = JSON.parse(process.argv[2] ?? "{}") as Plan;
 
@@ -32,6 +32,7 @@ async function run(name: string, seconds: number): Promise<Trial> {
     rps: result.requests.total / (result.duration || seconds),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
+    requests: result.requests.total,
   };
 }
 
