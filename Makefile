@@ -1,11 +1,12 @@
 # Two commands do everything on a fresh clone:
 #   make dev    install what is missing, write env files, migrate, run both servers (Ctrl-C stops them)
-#   make test   install what is missing, then every suite: backend, frontend, browser tests
+#   make test   install what is missing, then every suite: backend, frontend, browser, security,
+#               and a smoke run of the benchmarks
 # The work is done by scripts/ so that it reads as plain bash; see README.md.
 
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-backend test-frontend test-e2e
+.PHONY: help dev setup test test-backend test-frontend test-e2e security bench bench-quick
 
 help:
 	@echo "make dev            run the app: http://localhost:3000 (backend http://127.0.0.1:8000)"
@@ -13,6 +14,8 @@ help:
 	@echo "make test-backend   backend lint, types, tests on SQLite and PostgreSQL"
 	@echo "make test-frontend  frontend unit tests, types, lint, build, OpenAPI types check"
 	@echo "make test-e2e       browser tests against real servers in both auth modes"
+	@echo "make security       attacks, authorization matrix, fuzzing, faults and load (docs/SECURITY.md)"
+	@echo "make bench          benchmarks, about 10 minutes (docs/BENCHMARKS.md); bench-quick: under 2"
 	@echo "make setup          install everything the above need and write missing env files"
 
 dev:
@@ -34,4 +37,13 @@ test-frontend:
 test-e2e:
 	@scripts/test.sh e2e
 
-# Further suites (security, benchmarks) get their own targets here; `make test` stays the CI gate.
+security:
+	@scripts/test.sh security
+
+# Benchmarks are measurements, not tests: `make test` runs only the quick smoke version.
+bench:
+	@scripts/setup.sh
+	@bench/run.sh
+
+bench-quick:
+	@scripts/test.sh bench

@@ -5,12 +5,14 @@
 #   scripts/test.sh backend     backend lint, types and tests (SQLite and PostgreSQL)
 #   scripts/test.sh frontend    frontend unit tests, types, lint, production build, OpenAPI types check
 #   scripts/test.sh e2e         browser tests against real servers (builds the frontend first)
+#   scripts/test.sh security    the security and reliability suite (security/run.sh)
+#   scripts/test.sh bench       a smoke run of the benchmarks (BENCH_QUICK=1 bench/run.sh)
 # Each step's full output is kept in .tmp/test-logs/.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(backend frontend e2e)
+[[ ${#suites[@]} -gt 0 ]] || suites=(backend frontend e2e security bench)
 wants() { local s; for s in "${suites[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 logdir="$ROOT/.tmp/test-logs"
@@ -34,6 +36,9 @@ summary_of() {
   [[ -n "$line" ]] && { echo "$line"; return; }
   # vitest: "      Tests  12 passed | 1 skipped (13)"
   line=$(plain "$log" | grep -E '^\s*Tests\s+[0-9]' | tail -n 1 | sed -E 's/^\s+//; s/\s+/ /g')
+  [[ -n "$line" ]] && { echo "$line"; return; }
+  # bench: the four ratio lines it ends with
+  line=$(grep -E '^[a-z_]+_ratio=' "$log" | tr '\n' ' ')
   [[ -n "$line" ]] && { echo "$line"; return; }
   tail -n 1 "$log" | cut -c1-100
 }
@@ -86,8 +91,11 @@ report() {
 
 step "setup: backend packages" "$ROOT" ensure_backend_packages
 ensure_uv
-if wants frontend || wants e2e; then
+if wants frontend || wants e2e || wants security || wants bench; then
   step "setup: frontend packages" "$ROOT" ensure_npm_packages "$ROOT/frontend"
+fi
+if wants bench; then
+  step "setup: bench packages" "$ROOT" ensure_npm_packages "$ROOT/bench"
 fi
 if wants e2e; then
   step "setup: e2e packages" "$ROOT" ensure_npm_packages "$ROOT/e2e"
@@ -144,6 +152,16 @@ if wants e2e; then
     names+=("e2e: playwright") statuses+=("FAILED") durations+=(0) summaries+=("not run: the frontend build failed")
     failed=1
   fi
+fi
+
+if wants security; then
+  # Attacks, authorization matrix, Hypothesis and schemathesis, key rotation, faults, load.
+  step "security: suite" "$ROOT" security/run.sh
+fi
+
+if wants bench; then
+  # Measurements are not asserted; the smoke run proves every benchmark still runs end to end.
+  step "bench: quick smoke run" "$ROOT" env BENCH_QUICK=1 bench/run.sh
 fi
 
 report
