@@ -45,6 +45,15 @@ def _unavailable(message: str) -> None:
     pytest.skip(message + " (run `npm install` in frontend/; CI treats this as a failure)")
 
 
+# The issuer must run with only the settings a test gives it: a developer's shell or the Postgres run
+# of this suite may export DATABASE_URL, AUTH_MODE or secrets meant for the backend.
+_APP_SETTING_PREFIXES = ("AUTH_", "BETTER_AUTH_", "JWT_", "DATABASE_URL")
+
+
+def _environment_without_app_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(_APP_SETTING_PREFIXES)}
+
+
 @contextmanager
 def better_auth_issuer(**env: str) -> Iterator[Issuer]:
     if not TSX.exists():
@@ -52,7 +61,7 @@ def better_auth_issuer(**env: str) -> Iterator[Issuer]:
     process = subprocess.Popen(
         [str(TSX), "scripts/auth-issuer.ts"],
         cwd=FRONTEND_DIR,
-        env={**os.environ, "PORT": "0", **env},
+        env={**_environment_without_app_settings(), "PORT": "0", **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
