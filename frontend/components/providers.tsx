@@ -2,9 +2,12 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 
+import { ApiProvider } from "@/lib/api-context";
+
 import { ToastProvider } from "./toasts";
 
-export function Providers({ children }: { children: ReactNode }) {
+/** `apiUrl`: the backend's address, read by the server per request (lib/api-url.ts). */
+export function Providers({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
   const [client] = useState(
     () =>
       new QueryClient({
@@ -16,7 +19,9 @@ export function Providers({ children }: { children: ReactNode }) {
   );
   return (
     <QueryClientProvider client={client}>
-      <ToastProvider>{children}</ToastProvider>
+      <ApiProvider baseUrl={apiUrl}>
+        <ToastProvider>{children}</ToastProvider>
+      </ApiProvider>
     </QueryClientProvider>
   );
 }

@@ -1,6 +1,6 @@
 // The browser's backend client: the typed API client wired to Better Auth's token endpoint.
 import { authClient } from "./auth-client";
-import { createApiClient, DEFAULT_API_URL } from "./api-client";
+import { createApiClient, type ApiClient } from "./api-client";
 import { createTokenCache } from "./token-cache";
 
 export const tokenCache = createTokenCache({
@@ -27,8 +27,7 @@ async function sendToLogin() {
   window.location.assign("/login");
 }
 
-export const api = createApiClient({
-  baseUrl: process.env.NEXT_PUBLIC_API_URL || DEFAULT_API_URL,
-  tokens: tokenCache,
-  onUnauthenticated: () => void sendToLogin(),
-});
+/** The client for the backend at `baseUrl`, which the server passes down (see lib/api-url.ts). */
+export function createBrowserApi(baseUrl: string): ApiClient {
+  return createApiClient({ baseUrl, tokens: tokenCache, onUnauthenticated: () => void sendToLogin() });
+}

@@ -9,7 +9,7 @@ import {
 } from "@tanstack/react-query";
 
 import { describeApiError, type ListTasksQuery, type Task, type TaskCreate, type TaskList, type TaskUpdate } from "./api-client";
-import { api } from "./backend";
+import { useApi } from "./api-context";
 
 export const PAGE_SIZE = 100;
 
@@ -31,6 +31,7 @@ function failure(error: unknown, response: Response, what: string): Error {
 }
 
 export function useTaskList(userId: string, filters: TaskFilters) {
+  const api = useApi();
   return useInfiniteQuery({
     queryKey: [...tasksKey(userId), filters],
     initialPageParam: 0,
@@ -72,6 +73,7 @@ function patchCachedTasks(client: QueryClient, userId: string, change: (task: Ta
 
 export function useCreateTask(userId: string) {
   const client = useQueryClient();
+  const api = useApi();
   return useMutation({
     mutationFn: async (body: TaskCreate) => {
       const { data, error, response } = await api.POST("/api/{user_id}/tasks", {
@@ -87,6 +89,7 @@ export function useCreateTask(userId: string) {
 
 export function useUpdateTask(userId: string) {
   const client = useQueryClient();
+  const api = useApi();
   return useMutation({
     mutationFn: async ({ id, changes }: { id: number; changes: TaskUpdate }) => {
       const { data, error, response } = await api.PUT("/api/{user_id}/tasks/{task_id}", {
@@ -103,6 +106,7 @@ export function useUpdateTask(userId: string) {
 
 export function useDeleteTask(userId: string) {
   const client = useQueryClient();
+  const api = useApi();
   return useMutation({
     mutationFn: async (task: Task) => {
       const { error, response } = await api.DELETE("/api/{user_id}/tasks/{task_id}", {
@@ -119,6 +123,7 @@ export function useDeleteTask(userId: string) {
 /** Flips `completed` at once on screen; puts it back if the server refuses. */
 export function useToggleTask(userId: string) {
   const client = useQueryClient();
+  const api = useApi();
   return useMutation({
     mutationFn: async (task: Task) => {
       const { data, error, response } = await api.PATCH("/api/{user_id}/tasks/{task_id}/complete", {

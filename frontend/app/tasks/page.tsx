@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/site-header";
 import { TasksView } from "@/components/tasks-view";
+import { apiUrlFromEnv } from "@/lib/api-url";
 import { auth } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Your tasks · Tasks" };
@@ -14,7 +15,7 @@ export default async function TasksPage() {
   const session = await auth.api.getSession({ headers: requestHeaders });
   if (!session) redirect("/login");
   return (
-    <Providers>
+    <Providers apiUrl={apiUrlFromEnv()}>
       <SiteHeader userName={session.user.name} userEmail={session.user.email} />
       <TasksView userId={session.user.id} />
     </Providers>
