@@ -108,42 +108,19 @@ if wants backend; then
   step "backend: checks and pytest" "$ROOT/backend" bash scripts/check.sh
 fi
 
-# The browser tests run two stacks on free ports from one frontend build. Until the frontend reads
-# its API address at run time, the build gets the address of a router the e2e harness starts,
-# which sends each page's API calls to its own mode's backend.
-# A free port below the ephemeral range, so no outgoing connection takes it before the tests run.
-E2E_API_PROXY_PORT=$(python3 - <<'PY'
-import random, socket
-while True:
-    port = random.randint(20000, 30000)
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        print(port)
-        break
-PY
-)
-export E2E_API_PROXY_PORT
-build_frontend() {
-  mkdir -p "$ROOT/e2e/.tmp"
-  echo "$E2E_API_PROXY_PORT" >"$ROOT/e2e/.tmp/build-api-port" # lets the harness be run alone later
-  NEXT_PUBLIC_API_URL="http://127.0.0.1:$E2E_API_PROXY_PORT" npm run --silent build
-}
-
 built=0
 if wants frontend; then
   step "frontend: vitest" "$ROOT/frontend" npm run --silent test
   step "frontend: typecheck" "$ROOT/frontend" npm run --silent typecheck
   step "frontend: lint" "$ROOT/frontend" npm run --silent lint
-  step "frontend: build" "$ROOT/frontend" build_frontend && built=1
+  step "frontend: build" "$ROOT/frontend" npm run --silent build && built=1
   step "frontend: openapi types" "$ROOT/frontend" npm run --silent check:api
 fi
 
 if wants e2e; then
+  # One build serves both modes: each stack's `next start` gets its own backend's NEXT_PUBLIC_API_URL.
   if [[ $built -eq 0 ]] && ! wants frontend; then
-    step "frontend: build" "$ROOT/frontend" build_frontend && built=1
+    step "frontend: build" "$ROOT/frontend" npm run --silent build && built=1
   fi
   step "e2e: typecheck" "$ROOT/e2e" npm run --silent typecheck
   if [[ $built -eq 1 ]]; then

@@ -1,6 +1,5 @@
 // Playwright global setup: starts one full stack per auth mode and tells the tests where they are.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { startApiRouter } from "./api-router";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { LOG_DIR, STATE_FILE, WORK_DIR, selectedModes, startStack, stopAll, stopAllNow, type ModeConfig } from "./stack";
 
 /**
@@ -13,10 +12,6 @@ const ALL: ModeConfig[] = [
   { mode: "shared-secret", database: "sqlite" },
 ];
 export const MODES = ALL.filter((config) => selectedModes().includes(config.mode));
-
-function readIfExists(file: string): string {
-  return existsSync(file) ? readFileSync(file, "utf8").trim() : "";
-}
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(LOG_DIR, { recursive: true, force: true });
@@ -33,12 +28,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
   try {
     const stacks = await Promise.all(MODES.map((config) => startStack(config)));
-    const routerPort = Number(process.env.E2E_API_PROXY_PORT || readIfExists(`${WORK_DIR}/build-api-port`));
-    if (routerPort) {
-      const router = await startApiRouter(routerPort, new Map(stacks.map((s) => [s.frontendUrl, s.backendUrl])));
-      process.on("exit", () => router.close());
-      console.log(`[e2e] the frontend build's API address, port ${routerPort}, routes to each mode's backend`);
-    }
     const state = Object.fromEntries(stacks.map((stack) => [stack.mode, stack]));
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
     process.env.E2E_STACKS = JSON.stringify(state);

@@ -170,7 +170,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     ...shared,
     NODE_ENV: "production",
     BETTER_AUTH_SECRET: betterAuthSecret,
-    NEXT_PUBLIC_API_URL: backendUrl,
+    NEXT_PUBLIC_API_URL: backendUrl, // read by the server at run time: one build serves every stack
     DATABASE_URL: frontendDb,
     // Many sign-ins from one address in a few minutes: lift Better Auth's rate limit for the harness.
     AUTH_RATE_LIMIT_MAX: "10000",
