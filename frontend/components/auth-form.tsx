@@ -1,6 +1,6 @@
 "use client";
-// Sign-up and sign-in form. It posts (never GETs) so an early submit cannot leak the password into a URL;
-// once hydrated it talks to Better Auth and shows its errors in an alert.
+// Sign-up and sign-in form. It posts (never GETs) so an early submit cannot leak the password into a URL,
+// and its button waits for hydration so an early submit cannot lose what was typed either.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -8,6 +8,7 @@ import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
 import { describeAuthError } from "@/lib/auth-errors";
 import { tokenCache } from "@/lib/backend";
+import { useHydrated } from "@/lib/use-hydrated";
 
 type Mode = "signin" | "signup";
 
@@ -18,6 +19,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const signup = mode === "signup";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -89,7 +91,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
         </div>
         <button
           type="submit"
-          disabled={busy}
+          disabled={!hydrated || busy}
           className="w-full rounded-md bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-60"
         >
           {signup ? "Create account" : "Sign in"}

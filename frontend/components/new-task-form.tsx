@@ -2,6 +2,7 @@
 import { useId, useState, type FormEvent } from "react";
 
 import type { Priority } from "@/lib/api-client";
+import { useHydrated } from "@/lib/use-hydrated";
 import { useCreateTask } from "@/lib/use-tasks";
 
 import { useToast } from "./toasts";
@@ -12,6 +13,7 @@ export function NewTaskForm({ userId }: { userId: string }) {
   const notify = useToast();
   const [problem, setProblem] = useState<string | null>(null);
   const id = useId();
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -89,7 +91,7 @@ export function NewTaskForm({ userId }: { userId: string }) {
           </label>
           <input id={`${id}-due`} name="due_date" type="date" className={`mt-1 ${inputClass}`} />
         </div>
-        <button type="submit" disabled={create.isPending} className={`${primaryButton} sm:ml-auto`}>
+        <button type="submit" disabled={!hydrated || create.isPending} className={`${primaryButton} sm:ml-auto`}>
           Add task
         </button>
       </div>

@@ -2,6 +2,7 @@
 // The tasks page body: add form, filters, the list with "Load more", and its loading/empty/error states.
 import { useEffect, useId, useState } from "react";
 
+import { useHydrated } from "@/lib/use-hydrated";
 import { DEFAULT_FILTERS, useTaskList, type TaskFilters } from "@/lib/use-tasks";
 
 import { NewTaskForm } from "./new-task-form";
@@ -25,6 +26,7 @@ export function TasksView({ userId }: { userId: string }) {
   const query = useTaskList(userId, { ...filters, q });
   const notify = useToast();
   const id = useId();
+  const hydrated = useHydrated(); // controlled fields: keep them until React can see their changes
 
   const { isError, error } = query;
   useEffect(() => {
@@ -65,6 +67,7 @@ export function TasksView({ userId }: { userId: string }) {
               value={search}
               onChange={(e) => setSearch(e.target.value)}
               placeholder="Words in title or description"
+              disabled={!hydrated}
               className={`mt-1 ${inputClass}`}
             />
           </div>
@@ -76,6 +79,7 @@ export function TasksView({ userId }: { userId: string }) {
               id={`${id}-status`}
               value={filters.status}
               onChange={(e) => set("status", e.target.value as TaskFilters["status"])}
+              disabled={!hydrated}
               className={`mt-1 ${inputClass}`}
             >
               <option value="all">All</option>
@@ -91,6 +95,7 @@ export function TasksView({ userId }: { userId: string }) {
               id={`${id}-sort`}
               value={filters.sort}
               onChange={(e) => set("sort", e.target.value as TaskFilters["sort"])}
+              disabled={!hydrated}
               className={`mt-1 ${inputClass}`}
             >
               <option value="created">Created</option>
@@ -107,6 +112,7 @@ export function TasksView({ userId }: { userId: string }) {
               id={`${id}-order`}
               value={filters.order}
               onChange={(e) => set("order", e.target.value as TaskFilters["order"])}
+              disabled={!hydrated}
               className={`mt-1 ${inputClass}`}
             >
               <option value="desc">Descending</option>
