@@ -3,9 +3,11 @@
 import io
 import json
 import logging
+import typing
 
 from fastapi.testclient import TestClient
 
+from app.auth.tokens import RefusalReason
 from app.db import create_db_engine, normalize_database_url
 from app.logging import JsonFormatter
 from tests.conftest import AppFactory, bearer
@@ -29,6 +31,35 @@ def test_openapi_declares_bearer_security_on_every_task_route(auth_client: TestC
     for path, operations in schema["paths"].items():
         for operation in operations.values():
             assert ("security" in operation) == path.startswith("/api/"), path
+
+
+def test_openapi_declares_every_refusal_a_task_route_can_answer(auth_client: TestClient) -> None:
+    schema = auth_client.get("/openapi.json").json()
+    task_operations = [
+        (path, method, operation)
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/")
+        for method, operation in operations.items()
+    ]
+    assert len(task_operations) == 6
+    for path, method, operation in task_operations:
+        declared = set(operation["responses"])
+        expected = {"401", "403", "422", "503"} | ({"404"} if "{task_id}" in path else set())
+        assert expected <= declared, (method, path, declared)
+        unauthorized = operation["responses"]["401"]
+        assert "WWW-Authenticate" in unauthorized["headers"]
+        assert unauthorized["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/TokenErrorBody"
+        )
+    reasons = schema["components"]["schemas"]["TokenErrorBody"]["properties"]["reason"]["enum"]
+    assert set(reasons) == set(typing.get_args(RefusalReason))
+
+
+def test_a_refusal_has_the_declared_shape(auth_client: TestClient) -> None:
+    refused = auth_client.get(TASKS, headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401
+    assert set(refused.json()) == {"detail", "reason"}
+    assert refused.json()["reason"] in typing.get_args(RefusalReason)
 
 
 def test_cors_allows_only_the_configured_origin(auth_client: TestClient) -> None:

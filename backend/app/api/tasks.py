@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from app.auth.dependencies import AuthenticatedUser, PathUser
 from app.db import SessionDep
+from app.errors import AUTH_ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from app.models import (
     PRIORITY_RANK,
     NoNul,
@@ -20,7 +21,7 @@ from app.models import (
     utc_now,
 )
 
-router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=AUTH_ERROR_RESPONSES)
 
 MAX_TASK_ID = 2**63 - 1
 TaskId = Annotated[int, Path(ge=1, le=MAX_TASK_ID)]
@@ -103,12 +104,12 @@ def create_task(session: SessionDep, user: PathUser, task_in: TaskCreate) -> Tas
     return task
 
 
-@router.get("/{task_id}", response_model=TaskPublic)
+@router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
 def read_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Task:
     return get_owned_task(session, user, task_id)
 
 
-@router.put("/{task_id}", response_model=TaskPublic)
+@router.put("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
 def update_task(session: SessionDep, user: PathUser, task_id: TaskId, task_in: TaskUpdate) -> Task:
     task = get_owned_task(session, user, task_id)
     changes = task_in.model_dump(exclude_unset=True)
@@ -121,7 +122,7 @@ def update_task(session: SessionDep, user: PathUser, task_id: TaskId, task_in: T
     return task
 
 
-@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND_RESPONSE)
 def delete_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Response:
     task = get_owned_task(session, user, task_id)
     session.delete(task)
@@ -129,7 +130,7 @@ def delete_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Respons
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.patch("/{task_id}/complete", response_model=TaskPublic)
+@router.patch("/{task_id}/complete", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
 def toggle_task_completed(session: SessionDep, user: PathUser, task_id: TaskId) -> Task:
     # One UPDATE flips the flag in the database, so concurrent toggles never lose one another.
     toggled = session.exec(

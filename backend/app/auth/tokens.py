@@ -7,7 +7,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import jwt
 from jwt.utils import base64url_decode
@@ -19,10 +19,30 @@ REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
+# Every class of refusal a client can see in a 401's `reason` (also published in the OpenAPI schema).
+RefusalReason = Literal[
+    "missing_token",
+    "invalid_scheme",
+    "token_too_large",
+    "malformed_token",
+    "unsupported_algorithm",
+    "crit_header",
+    "missing_kid",
+    "unknown_kid",
+    "invalid_signature",
+    "expired",
+    "not_yet_valid",
+    "invalid_issuer",
+    "invalid_audience",
+    "missing_claim",
+    "invalid_claim",
+]
+
+
 class TokenError(Exception):
     """A token was refused; `reason` is the class of failure reported to the client."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: RefusalReason, message: str) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
@@ -95,7 +115,7 @@ class VerifiedTokenCache:
         self._entries.pop(digest, None)
 
 
-_DECODE_ERRORS: tuple[tuple[type[jwt.PyJWTError], str, str], ...] = (
+_DECODE_ERRORS: tuple[tuple[type[jwt.PyJWTError], RefusalReason, str], ...] = (
     (jwt.ExpiredSignatureError, "expired", "Token has expired"),
     (jwt.ImmatureSignatureError, "not_yet_valid", "Token is not valid yet (iat or nbf ahead)"),
     (jwt.InvalidIssuerError, "invalid_issuer", "Token issuer is not trusted"),
