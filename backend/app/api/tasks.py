@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
 
 from app.auth.dependencies import AuthenticatedUser, PathUser
-from app.db import SessionDep
+from app.db import EngineDep, run_in_session
 from app.errors import AUTH_ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from app.models import (
     PRIORITY_RANK,
@@ -44,6 +44,7 @@ class TaskListQuery(BaseModel):
 
 
 NOT_FOUND = "Task not found"
+_TASK_COLUMNS = tuple(Task.__table__.columns)  # type: ignore[attr-defined]
 
 
 def get_owned_task(session: Session, user: AuthenticatedUser, task_id: int) -> Task:
@@ -65,9 +66,13 @@ def _sort_key(sort: SortField) -> Any:
 
 
 @router.get("", response_model=TasksPublic)
-def list_tasks(
-    session: SessionDep, user: PathUser, query: Annotated[TaskListQuery, Query()]
+async def list_tasks(
+    engine: EngineDep, user: PathUser, query: Annotated[TaskListQuery, Query()]
 ) -> TasksPublic:
+    return await run_in_session(engine, list_page, user, query)
+
+
+def list_page(session: Session, user: AuthenticatedUser, query: TaskListQuery) -> TasksPublic:
     conditions: list[Any] = [Task.user_id == user.id]
     if query.status != "all":
         conditions.append(col(Task.completed) == (query.status == "completed"))
@@ -79,21 +84,64 @@ def list_tasks(
                 func.lower(func.coalesce(Task.description, "")).contains(needle, autoescape=True),
             )
         )
-    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
     descending = query.order == "desc"
     key = _sort_key(query.sort)
     ordering = [key.desc() if descending else key.asc()]
     if query.sort == "due_date":
         ordering = [ordering[0].nulls_last()]  # tasks without a due date come last either way
     ordering.append(col(Task.id).desc() if descending else col(Task.id).asc())
-    items = session.exec(
-        select(Task).where(*conditions).order_by(*ordering).offset(query.offset).limit(query.limit)
-    ).all()
-    return TasksPublic(items=[TaskPublic.model_validate(t) for t in items], total=total)
+    # One round trip: the page and, on each of its rows, the count of all matches (a window).
+    # Plain columns, not ORM objects: the rows go straight into the public models.
+    page = (
+        sa.select(*_TASK_COLUMNS, func.count().over().label("total"))
+        .where(*conditions)
+        .order_by(*ordering)
+        .offset(query.offset)
+        .limit(query.limit)
+    )
+    rows = session.connection().execute(page).all()
+    if rows:
+        total = rows[0].total
+    elif query.offset == 0:
+        total = 0
+    else:  # a page past the end has no row to carry the count
+        total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    return TasksPublic.model_validate({"items": [row._mapping for row in rows], "total": total})
 
 
 @router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
-def create_task(session: SessionDep, user: PathUser, task_in: TaskCreate) -> Task:
+async def create_task(engine: EngineDep, user: PathUser, task_in: TaskCreate) -> TaskPublic:
+    return await run_in_session(engine, insert_task, user, task_in)
+
+
+@router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
+async def read_task(engine: EngineDep, user: PathUser, task_id: TaskId) -> TaskPublic:
+    return await run_in_session(engine, read_owned_task, user, task_id)
+
+
+@router.put("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
+async def update_task(
+    engine: EngineDep, user: PathUser, task_id: TaskId, task_in: TaskUpdate
+) -> TaskPublic:
+    return await run_in_session(engine, change_task, user, task_id, task_in)
+
+
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND_RESPONSE)
+async def delete_task(engine: EngineDep, user: PathUser, task_id: TaskId) -> Response:
+    await run_in_session(engine, remove_task, user, task_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch("/{task_id}/complete", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
+async def toggle_task_completed(engine: EngineDep, user: PathUser, task_id: TaskId) -> TaskPublic:
+    return await run_in_session(engine, toggle_completed, user, task_id)
+
+
+# The work of each route, run in one worker thread with its own session (app.db.run_in_session);
+# each returns the public model, built while the session is still open.
+
+
+def insert_task(session: Session, user: AuthenticatedUser, task_in: TaskCreate) -> TaskPublic:
     now = utc_now()
     task = Task.model_validate(
         task_in, update={"user_id": user.id, "created_at": now, "updated_at": now}
@@ -101,16 +149,16 @@ def create_task(session: SessionDep, user: PathUser, task_in: TaskCreate) -> Tas
     session.add(task)
     session.commit()
     session.refresh(task)
-    return task
+    return TaskPublic.model_validate(task)
 
 
-@router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
-def read_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Task:
-    return get_owned_task(session, user, task_id)
+def read_owned_task(session: Session, user: AuthenticatedUser, task_id: int) -> TaskPublic:
+    return TaskPublic.model_validate(get_owned_task(session, user, task_id))
 
 
-@router.put("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
-def update_task(session: SessionDep, user: PathUser, task_id: TaskId, task_in: TaskUpdate) -> Task:
+def change_task(
+    session: Session, user: AuthenticatedUser, task_id: int, task_in: TaskUpdate
+) -> TaskPublic:
     task = get_owned_task(session, user, task_id)
     changes = task_in.model_dump(exclude_unset=True)
     if changes:
@@ -119,19 +167,16 @@ def update_task(session: SessionDep, user: PathUser, task_id: TaskId, task_in: T
         session.add(task)
         session.commit()
         session.refresh(task)
-    return task
+    return TaskPublic.model_validate(task)
 
 
-@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND_RESPONSE)
-def delete_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Response:
+def remove_task(session: Session, user: AuthenticatedUser, task_id: int) -> None:
     task = get_owned_task(session, user, task_id)
     session.delete(task)
     session.commit()
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.patch("/{task_id}/complete", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
-def toggle_task_completed(session: SessionDep, user: PathUser, task_id: TaskId) -> Task:
+def toggle_completed(session: Session, user: AuthenticatedUser, task_id: int) -> TaskPublic:
     # One UPDATE flips the flag in the database, so concurrent toggles never lose one another.
     toggled = session.exec(
         sa.update(Task)
@@ -141,4 +186,4 @@ def toggle_task_completed(session: SessionDep, user: PathUser, task_id: TaskId) 
     if toggled.rowcount == 0:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
     session.commit()
-    return get_owned_task(session, user, task_id)
+    return TaskPublic.model_validate(get_owned_task(session, user, task_id))
