@@ -102,6 +102,15 @@ def test_tampered_signature(auth_client: TestClient, tokens: TokenFactory) -> No
     )
 
 
+def test_non_canonical_base64url_is_refused(auth_client: TestClient, tokens: TokenFactory) -> None:
+    # The last character's low bit is padding: the same bytes, spelled in a way PyJWT refuses.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    header, payload, signature = tokens.mint().split(".")
+    twin = alphabet[alphabet.index(signature[-1]) ^ 1]
+    forged = f"{header}.{payload}.{signature[:-1]}{twin}"
+    assert_refused(auth_client.get(TASKS, headers=bearer(forged)), "malformed_token")
+
+
 def test_signature_by_another_key_with_a_known_kid(
     auth_client: TestClient, tokens: TokenFactory
 ) -> None:

@@ -10,13 +10,35 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import jwt
-from jwt.utils import base64url_decode
+from jwt.utils import base64url_decode, base64url_encode
 
 MAX_TOKEN_LENGTH = 8 * 1024
 DEFAULT_CACHED_TOKENS = 10_000
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
 # Compact JWS: three base64url segments. Anything else is refused before any parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_BASE64URL_SEGMENT = re.compile(rb"[A-Za-z0-9_-]*")
+
+
+class _RegexSegmentsJWS(jwt.PyJWS):
+    """PyJWS that checks a segment's base64url alphabet with one regex, not a Python loop per byte.
+
+    That loop was a third of a first-sight verification. Only a segment that is plainly canonical
+    base64url (alphabet, length, re-encodes to itself) takes the shortcut; anything else goes to
+    PyJWT's own check, so the refusals stay PyJWT's. Signature and claims are untouched.
+    """
+
+    @staticmethod
+    def _decode_base64url_segment(segment: bytes, name: str) -> bytes:
+        if _BASE64URL_SEGMENT.fullmatch(segment) and len(segment) % 4 != 1:
+            decoded = base64url_decode(segment)
+            if base64url_encode(decoded) == segment:
+                return decoded
+        return jwt.PyJWS._decode_base64url_segment(segment, name)
+
+
+_PYJWT = jwt.PyJWT()
+_PYJWT._jws = _RegexSegmentsJWS(options=_PYJWT._get_sig_options())
 
 
 # Every class of refusal a client can see in a 401's `reason` (also published in the OpenAPI schema).
@@ -211,7 +233,7 @@ class TokenVerifier:
 
     def _decode(self, token: str, key: VerificationKey) -> dict[str, Any]:
         try:
-            claims: dict[str, Any] = jwt.decode(
+            claims: dict[str, Any] = _PYJWT.decode(
                 token,
                 key.key,
                 algorithms=[key.algorithm],
