@@ -26,15 +26,22 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
   const remove = useDeleteTask(userId);
   const notify = useToast();
   const id = useId();
-  const overdue = isOverdue(task.due_date, task.completed);
+  // The box flips in the click itself (React renders a discrete event's state at once); the cached
+  // list follows in onMutate, a few ticks later, and is what shows once the server has answered.
+  const [clickedCompleted, setClickedCompleted] = useState<boolean | null>(null);
+  const completed = clickedCompleted ?? task.completed;
+  const overdue = isOverdue(task.due_date, completed);
 
   // mutateAsync, not mutate(…, callbacks): the row may unmount (deleted, filtered out) before the
   // server answers, and the message must still be shown.
   async function onToggle() {
+    setClickedCompleted(!completed);
     try {
       await toggle.mutateAsync(task);
     } catch (error) {
       notify("error", `${error instanceof Error ? error.message : "Could not update the task."} “${task.title}” is back as it was.`);
+    } finally {
+      setClickedCompleted(null);
     }
   }
 
@@ -75,7 +82,7 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
     <li ref={rowRef} className="flex items-start gap-3 rounded-lg bg-white p-4 shadow-sm">
       <input
         type="checkbox"
-        checked={task.completed}
+        checked={completed}
         onChange={onToggle}
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-meta`}
@@ -84,7 +91,7 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
       <div className="min-w-0 flex-1">
         <p
           id={`${id}-title`}
-          className={`break-words font-medium ${task.completed ? "text-slate-500 line-through" : ""}`}
+          className={`break-words font-medium ${completed ? "text-slate-500 line-through" : ""}`}
         >
           {task.title}
         </p>
@@ -101,7 +108,7 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
               <time dateTime={task.due_date}>{formatDueDate(task.due_date)}</time>
             </span>
           ) : null}
-          {task.completed ? <span className="text-green-800">Done</span> : null}
+          {completed ? <span className="text-green-800">Done</span> : null}
         </p>
       </div>
       <div className="flex shrink-0 flex-col gap-2 sm:flex-row">

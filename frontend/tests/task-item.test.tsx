@@ -1,0 +1,148 @@
+// @vitest-environment happy-dom
+// The complete toggle as a person meets it: the box flips in the click itself, and a refusal puts it
+// back with a message. Rendered the way the tasks page renders rows: from the cached task list.
+import { createRoot, type Root } from "react-dom/client";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { Providers } from "@/components/providers";
+import { TaskItem } from "@/components/task-item";
+import { tokenCache } from "@/lib/backend";
+import { DEFAULT_FILTERS, useTaskList } from "@/lib/use-tasks";
+
+// Before the imports run: Better Auth's client keeps the `fetch` it finds when it is created.
+const network = vi.hoisted(() => {
+  const handler: { current: typeof fetch } = { current: () => Promise.reject(new Error("no network")) };
+  globalThis.fetch = (input, init) => handler.current(input, init);
+  return handler;
+});
+
+const API = "http://localhost:8000";
+const USER = "user-1";
+const TASK = {
+  id: 7,
+  user_id: USER,
+  title: "Buy milk",
+  description: null,
+  completed: false,
+  priority: "medium" as const,
+  due_date: null,
+  created_at: "2026-01-01T00:00:00Z",
+  updated_at: "2026-01-01T00:00:00Z",
+};
+
+function fakeJwt(): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const iat = Math.floor(Date.now() / 1000);
+  return `${part({ alg: "EdDSA", kid: "k" })}.${part({ sub: USER, iat, exp: iat + 900 })}.sig`;
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+/** The backend and Better Auth's token endpoint; the toggle is held until `answerToggle()`. */
+function fakeNetwork(toggleAnswer: () => Response) {
+  let completed = TASK.completed;
+  let listReads = 0;
+  let arrived: () => void = () => undefined;
+  const toggleArrived = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  let answer: () => void = () => undefined;
+  const toggleAnswered = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  network.current = async (input: Request | string | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const { pathname } = new URL(request.url);
+      if (pathname === "/api/auth/token") return json({ token: fakeJwt() });
+      if (request.method === "GET" && pathname === `/api/${USER}/tasks`) {
+        listReads += 1;
+        return json({ items: [{ ...TASK, completed }], total: 1 });
+      }
+      if (request.method === "PATCH" && pathname === `/api/${USER}/tasks/${TASK.id}/complete`) {
+        arrived();
+        await toggleAnswered;
+        const response = toggleAnswer();
+        if (response.ok) completed = !completed;
+        return response;
+      }
+      return json({ detail: "Not found" }, 404);
+  };
+  return { toggleArrived, answerToggle: () => answer(), listReads: () => listReads };
+}
+
+function TaskRows() {
+  const list = useTaskList(USER, DEFAULT_FILTERS);
+  const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <ul>
+      {tasks.map((task) => (
+        <TaskItem key={task.id} task={task} userId={USER} />
+      ))}
+    </ul>
+  );
+}
+
+let container: HTMLElement;
+let root: Root;
+
+function mount() {
+  root.render(
+    <Providers apiUrl={API}>
+      <TaskRows />
+    </Providers>,
+  );
+}
+
+beforeEach(() => {
+  container = document.createElement("div");
+  document.body.append(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  root.unmount();
+  container.remove();
+  tokenCache.clear();
+});
+
+const checkbox = () =>
+  vi.waitFor(() => {
+    const box = container.querySelector<HTMLInputElement>("input[type=checkbox]");
+    if (!box) throw new Error("no task row yet");
+    return box;
+  });
+const alertText = () => document.querySelector('[role="alert"]')?.textContent ?? "";
+
+describe("the complete toggle", () => {
+  it("flips the box in the click itself and keeps it once the server agrees", async () => {
+    const backend = fakeNetwork(() => json({ ...TASK, completed: true }));
+    mount();
+    const box = await checkbox();
+    expect(box.checked).toBe(false);
+
+    box.click();
+    expect(box.checked).toBe(true); // no tick later: a test (or a person) clicking twice sees it
+
+    await backend.toggleArrived;
+    backend.answerToggle();
+    await vi.waitFor(() => expect(backend.listReads()).toBe(2)); // the list is read again once settled
+    await new Promise((settle) => setTimeout(settle, 20));
+    expect((await checkbox()).checked).toBe(true);
+    expect(alertText()).toBe("");
+  });
+
+  it("puts the box back and says so when the server refuses", async () => {
+    const backend = fakeNetwork(() => json({ detail: "The database is unavailable; try again shortly" }, 503));
+    mount();
+    const box = await checkbox();
+
+    box.click();
+    expect(box.checked).toBe(true);
+
+    await backend.toggleArrived;
+    backend.answerToggle();
+    await vi.waitFor(() => expect(alertText()).toContain("“Buy milk” is back as it was."));
+    expect((await checkbox()).checked).toBe(false);
+  });
+});
