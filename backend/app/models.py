@@ -5,7 +5,14 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, StrictBool, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -126,7 +133,11 @@ class TaskUpdate(SQLModel):
         return value
 
 
-class TaskPublic(SQLModel):
+# Plain pydantic models, not SQLModel ones: they are only ever read, and SQLModel builds each nested
+# item through Python hooks, which made validating a page of 20 tasks four times as slow.
+class TaskPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     user_id: str
     title: str
@@ -138,6 +149,6 @@ class TaskPublic(SQLModel):
     updated_at: datetime
 
 
-class TasksPublic(SQLModel):
+class TasksPublic(BaseModel):
     items: list[TaskPublic]
     total: int

@@ -375,6 +375,7 @@ def test_list_searches_title_and_description(client: TestClient, alice: dict[str
     create_task(client, alice, USER_ID, title="Buy MILK")
     create_task(client, alice, USER_ID, title="Call mom", description="about the milk run")
     create_task(client, alice, USER_ID, title="100% done_ok")
+    create_task(client, alice, USER_ID, title="either/or")
     create_task(client, alice, USER_ID, title="Unrelated")
 
     def titles(q: str) -> list[str]:
@@ -385,8 +386,10 @@ def test_list_searches_title_and_description(client: TestClient, alice: dict[str
     assert titles("milk") == ["Buy MILK", "Call mom"]
     assert titles("%") == ["100% done_ok"]  # wildcards are literal
     assert titles("_") == ["100% done_ok"]
+    assert titles("r/o") == ["either/or"]  # and so is the escape character
+    assert titles("/%") == []
     assert titles("nothing-like-this") == []
-    assert len(titles("  ")) == 4  # blank search means no filter
+    assert len(titles("  ")) == 5  # blank search means no filter
 
 
 def test_list_sorts(client: TestClient, alice: dict[str, str]) -> None:

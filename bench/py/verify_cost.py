@@ -12,6 +12,7 @@ import secrets
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -96,13 +97,16 @@ def _async_loop(
     return lambda number: loop.run_until_complete(many(number))
 
 
-def _request_with(token: str) -> Request:
+def _request_with(token: str, verifier: TokenVerifier) -> Request:
+    """A request as the app hands it to its dependencies: the token, and the app's verifier."""
+    app = SimpleNamespace(state=SimpleNamespace(verifier=verifier))
     return Request(
         {
             "type": "http",
             "method": "GET",
             "path": "/",
             "headers": [(b"authorization", f"Bearer {token}".encode())],
+            "app": app,
         }
     )
 
@@ -153,8 +157,8 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
         uncached = verifier(algorithm, 0)
 
         async def full_dependency(token: str = token, verifier: TokenVerifier = shipped) -> object:
-            extracted = await bearer_token(_request_with(token))
-            return await get_current_user(extracted, verifier)
+            request = _request_with(token, verifier)
+            return await get_current_user(await bearer_token(request), request)
 
         async def verify_cold(token: str = token, verifier: TokenVerifier = uncached) -> object:
             return await verifier.verify(token)

@@ -45,15 +45,10 @@ class AuthenticatedUser:
 
 # The dependencies below do no I/O: async, so that FastAPI calls them on the event loop instead of
 # sending each one through the thread pool (a thread hop per dependency per request).
-async def get_verifier(request: Request) -> TokenVerifier:
-    verifier: TokenVerifier = request.app.state.verifier
-    return verifier
-
-
 async def get_current_user(
-    token: Annotated[str, Depends(bearer_token)],
-    verifier: Annotated[TokenVerifier, Depends(get_verifier)],
+    token: Annotated[str, Depends(bearer_token)], request: Request
 ) -> AuthenticatedUser:
+    verifier: TokenVerifier = request.app.state.verifier  # built once by create_app
     verified = await verifier.verify(token)
     claims = verified.claims
     email, name = claims.get("email"), claims.get("name")
