@@ -1,4 +1,4 @@
-"""The four apps the load test compares, each built from the backend's own `create_app`.
+"""The five apps the load test compares, each built from the backend's own `create_app`.
 
 Served by uvicorn with `--factory`, one variant per process; every variant reads the same settings
 from the environment (DATABASE_URL, BETTER_AUTH_URL, AUTH_JWKS_URL) and differs only in the function
