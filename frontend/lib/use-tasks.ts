@@ -53,6 +53,16 @@ export function useTaskList(userId: string, filters: TaskFilters) {
   });
 }
 
+/**
+ * Reads the user's lists again after a write. A read already in flight may have started before the
+ * write and miss it; `invalidateQueries` alone would join such a read when it is the list's first
+ * load (TanStack cancels in-flight reads only for queries that have data), so cancel it first.
+ */
+async function refreshTasks(client: QueryClient, userId: string) {
+  await client.cancelQueries({ queryKey: tasksKey(userId) });
+  await client.invalidateQueries({ queryKey: tasksKey(userId) });
+}
+
 /** Applies `change` to every cached page of the user's task lists; returns what was there before. */
 function patchCachedTasks(client: QueryClient, userId: string, change: (task: Task) => Task | null) {
   const before = client.getQueriesData<TaskPages>({ queryKey: tasksKey(userId) });
@@ -83,7 +93,7 @@ export function useCreateTask(userId: string) {
       if (!data) throw failure(error, response, "Could not add the task");
       return data;
     },
-    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+    onSettled: () => refreshTasks(client, userId),
   });
 }
 
@@ -100,7 +110,7 @@ export function useUpdateTask(userId: string) {
       return data;
     },
     onSuccess: (saved) => patchCachedTasks(client, userId, (t) => (t.id === saved.id ? saved : t)),
-    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+    onSettled: () => refreshTasks(client, userId),
   });
 }
 
@@ -116,7 +126,7 @@ export function useDeleteTask(userId: string) {
       return task;
     },
     onSuccess: (deleted) => patchCachedTasks(client, userId, (t) => (t.id === deleted.id ? null : t)),
-    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+    onSettled: () => refreshTasks(client, userId),
   });
 }
 
@@ -142,6 +152,6 @@ export function useToggleTask(userId: string) {
     onError: (_error, _task, context) => {
       for (const [key, data] of context?.before ?? []) client.setQueryData(key, data);
     },
-    onSettled: () => client.invalidateQueries({ queryKey: tasksKey(userId) }),
+    onSettled: () => refreshTasks(client, userId),
   });
 }

@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
-// The complete toggle as a person meets it: the box flips in the click itself, and a refusal puts it
-// back with a message. Rendered the way the tasks page renders rows: from the cached task list.
+// The tasks page's rows and writes as a person meets them, rendered the way the page renders them:
+// from the cached task list, against a fake backend.
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { NewTaskForm } from "@/components/new-task-form";
 import { Providers } from "@/components/providers";
 import { TaskItem } from "@/components/task-item";
 import { tokenCache } from "@/lib/backend";
@@ -89,6 +90,7 @@ let root: Root;
 function mount() {
   root.render(
     <Providers apiUrl={API}>
+      <NewTaskForm userId={USER} />
       <TaskRows />
     </Providers>,
   );
@@ -144,5 +146,44 @@ describe("the complete toggle", () => {
     backend.answerToggle();
     await vi.waitFor(() => expect(alertText()).toContain("“Buy milk” is back as it was."));
     expect((await checkbox()).checked).toBe(false);
+  });
+});
+
+describe("adding a task", () => {
+  it("shows the new task even when the list's first read was still on its way (it started before the write)", async () => {
+    const stored: (typeof TASK)[] = [];
+    let reads = 0;
+    let releaseFirstRead: () => void = () => undefined;
+    const firstReadHeld = new Promise<void>((resolve) => (releaseFirstRead = resolve));
+    network.current = async (input: Request | string | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const { pathname } = new URL(request.url);
+      if (pathname === "/api/auth/token") return json({ token: fakeJwt() });
+      if (request.method === "GET" && pathname === `/api/${USER}/tasks`) {
+        reads += 1;
+        const snapshot = [...stored]; // what the database held when the read began
+        if (reads === 1) await firstReadHeld;
+        return json({ items: snapshot, total: snapshot.length });
+      }
+      if (request.method === "POST" && pathname === `/api/${USER}/tasks`) {
+        const body = (await request.json()) as { title: string };
+        const created = { ...TASK, id: 8, title: body.title };
+        stored.unshift(created);
+        return json(created, 201);
+      }
+      return json({ detail: "Not found" }, 404);
+    };
+    mount();
+    await vi.waitFor(() => expect(reads).toBe(1));
+
+    const title = container.querySelector<HTMLInputElement>("input[name=title]")!;
+    title.value = "Typed early";
+    container.querySelector("form")!.requestSubmit();
+    await vi.waitFor(() => expect(stored).toHaveLength(1));
+    await new Promise((settle) => setTimeout(settle, 20));
+    releaseFirstRead();
+
+    await vi.waitFor(() => expect(container.querySelector("li")?.textContent).toContain("Typed early"));
+    expect(reads).toBeGreaterThanOrEqual(2);
   });
 });
