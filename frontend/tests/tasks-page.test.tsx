@@ -40,6 +40,17 @@ function fakeJwt(): string {
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
+/** Plays Better Auth's token endpoint and the backend: `backend(method, path, request)` answers the
+ * backend's routes; anything it leaves unanswered is a 404. */
+function serve(backend: (method: string, path: string, request: Request) => Promise<Response | undefined>) {
+  network.current = async (input: Request | string | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const { pathname } = new URL(request.url);
+    if (pathname === "/api/auth/token") return json({ token: fakeJwt() });
+    return (await backend(request.method, pathname, request)) ?? json({ detail: "Not found" }, 404);
+  };
+}
+
 /** The backend and Better Auth's token endpoint; the toggle is held until `answerToggle()`. */
 function fakeNetwork(toggleAnswer: () => Response) {
   let completed = TASK.completed;
@@ -52,23 +63,20 @@ function fakeNetwork(toggleAnswer: () => Response) {
   const toggleAnswered = new Promise<void>((resolve) => {
     answer = resolve;
   });
-  network.current = async (input: Request | string | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      const { pathname } = new URL(request.url);
-      if (pathname === "/api/auth/token") return json({ token: fakeJwt() });
-      if (request.method === "GET" && pathname === `/api/${USER}/tasks`) {
-        listReads += 1;
-        return json({ items: [{ ...TASK, completed }], total: 1 });
-      }
-      if (request.method === "PATCH" && pathname === `/api/${USER}/tasks/${TASK.id}/complete`) {
-        arrived();
-        await toggleAnswered;
-        const response = toggleAnswer();
-        if (response.ok) completed = !completed;
-        return response;
-      }
-      return json({ detail: "Not found" }, 404);
-  };
+  serve(async (method, path) => {
+    if (method === "GET" && path === `/api/${USER}/tasks`) {
+      listReads += 1;
+      return json({ items: [{ ...TASK, completed }], total: 1 });
+    }
+    if (method === "PATCH" && path === `/api/${USER}/tasks/${TASK.id}/complete`) {
+      arrived();
+      await toggleAnswered;
+      const response = toggleAnswer();
+      if (response.ok) completed = !completed;
+      return response;
+    }
+    return undefined;
+  });
   return { toggleArrived, answerToggle: () => answer(), listReads: () => listReads };
 }
 
@@ -155,24 +163,21 @@ describe("adding a task", () => {
     let reads = 0;
     let releaseFirstRead: () => void = () => undefined;
     const firstReadHeld = new Promise<void>((resolve) => (releaseFirstRead = resolve));
-    network.current = async (input: Request | string | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      const { pathname } = new URL(request.url);
-      if (pathname === "/api/auth/token") return json({ token: fakeJwt() });
-      if (request.method === "GET" && pathname === `/api/${USER}/tasks`) {
+    serve(async (method, path, request) => {
+      if (method === "GET" && path === `/api/${USER}/tasks`) {
         reads += 1;
         const snapshot = [...stored]; // what the database held when the read began
         if (reads === 1) await firstReadHeld;
         return json({ items: snapshot, total: snapshot.length });
       }
-      if (request.method === "POST" && pathname === `/api/${USER}/tasks`) {
+      if (method === "POST" && path === `/api/${USER}/tasks`) {
         const body = (await request.json()) as { title: string };
         const created = { ...TASK, id: 8, title: body.title };
         stored.unshift(created);
         return json(created, 201);
       }
-      return json({ detail: "Not found" }, 404);
-    };
+      return undefined;
+    });
     mount();
     await vi.waitFor(() => expect(reads).toBe(1));
 
