@@ -60,6 +60,8 @@ def create_app(
         version="1.0.0",
         lifespan=lifespan,
         generate_unique_id_function=lambda route: route.name,
+        # No OpenTelemetry here; left on, FastAPI looks for configured providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)

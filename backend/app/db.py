@@ -1,6 +1,8 @@
 """Database engine and sessions: SQLite (WAL) by default, Postgres when DATABASE_URL says so."""
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
@@ -8,7 +10,10 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
-from starlette.concurrency import run_in_threadpool
+
+# The threads that run database work, as many as a SQLite engine pools connections (below).
+DATABASE_THREADS = 40
+_database_threads = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
 
 
 def normalize_database_url(url: str) -> str:
@@ -33,9 +38,9 @@ def create_db_engine(database_url: str) -> Engine:
         pool: dict[str, Any] = {}
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-            # As many pooled connections as worker threads (anyio's default limit is 40): with
-            # fewer, busy moments opened and closed a connection (and its PRAGMAs) per request.
-            pool = {"pool_size": 40, "max_overflow": 10}
+            # A pooled connection for every database thread: with fewer, busy moments opened and
+            # closed a connection (and ran its PRAGMAs) per request.
+            pool = {"pool_size": DATABASE_THREADS, "max_overflow": 10}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _enable_sqlite_wal)
         return engine
@@ -54,6 +59,16 @@ async def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
+async def in_database_thread(run: Callable[[], T]) -> T:
+    """Runs blocking database work off the event loop.
+
+    asyncio's executor, not Starlette's `run_in_threadpool`: the same hop to a worker thread
+    without anyio's capacity limiter and cancel scope around each call, which made the hop cost
+    about twice as much (docs/BENCHMARKS.md, "Where the time goes").
+    """
+    return await asyncio.get_running_loop().run_in_executor(_database_threads, run)
+
+
 async def run_in_session(
     engine: Engine,
     work: Callable[Concatenate[Session, P], T],
@@ -70,7 +85,7 @@ async def run_in_session(
         with Session(engine) as session:
             return work(session, *args, **kwargs)
 
-    return await run_in_threadpool(run)
+    return await in_database_thread(run)
 
 
 async def run_on_connection(
@@ -86,4 +101,4 @@ async def run_on_connection(
         with engine.connect() as connection:
             return work(connection, *args, **kwargs)
 
-    return await run_in_threadpool(run)
+    return await in_database_thread(run)
