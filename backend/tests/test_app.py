@@ -4,9 +4,12 @@ import io
 import json
 import logging
 import typing
+from typing import Annotated
 
+from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
 
+from app.api.tasks import TaskListQuery
 from app.auth.tokens import RefusalReason
 from app.db import create_db_engine, normalize_database_url
 from app.logging import JsonFormatter
@@ -14,6 +17,7 @@ from tests.conftest import AppFactory, bearer
 from tests.utils.tokens import USER_ID, TokenFactory
 
 TASKS = f"/api/{USER_ID}/tasks"
+TASKS_TEMPLATE = "/api/{user_id}/tasks"
 
 
 def test_health_needs_no_token(auth_client: TestClient) -> None:
@@ -53,6 +57,22 @@ def test_openapi_declares_every_refusal_a_task_route_can_answer(auth_client: Tes
         )
     reasons = schema["components"]["schemas"]["TokenErrorBody"]["properties"]["reason"]["enum"]
     assert set(reasons) == set(typing.get_args(RefusalReason))
+
+
+def test_openapi_declares_the_list_query_as_fastapi_would(auth_client: TestClient) -> None:
+    """The list route validates its query string itself; its declaration must still be the one
+    FastAPI generates for `Annotated[TaskListQuery, Query()]`."""
+    declared = auth_client.get("/openapi.json").json()["paths"][TASKS_TEMPLATE]["get"]
+
+    reference = FastAPI()
+
+    @reference.get(TASKS_TEMPLATE)
+    async def list_tasks(user_id: str, query: Annotated[TaskListQuery, Query()]) -> None: ...
+
+    generated = reference.openapi()["paths"][TASKS_TEMPLATE]["get"]
+    query = [p for p in declared["parameters"] if p["in"] == "query"]
+    assert query == [p for p in generated["parameters"] if p["in"] == "query"]
+    assert [p["name"] for p in query] == list(TaskListQuery.model_fields)
 
 
 def test_a_refusal_has_the_declared_shape(auth_client: TestClient) -> None:

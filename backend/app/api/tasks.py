@@ -4,8 +4,9 @@ import functools
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from app.auth.dependencies import AuthenticatedUser, PathUser
@@ -42,6 +43,36 @@ class TaskListQuery(BaseModel):
     order: SortOrder = "desc"
     limit: int = Field(default=50, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=MAX_TASK_ID)
+
+
+async def task_list_query(request: Request) -> TaskListQuery:
+    """The list's query string, validated by pydantic in one call (as FastAPI would: the last of
+    repeated values counts, unknown names are ignored, errors are a 422 at `["query", name]`).
+
+    Not `Annotated[TaskListQuery, Query()]`: FastAPI reads a query model field by field in
+    Python, about a tenth of this route's cost; `query_parameters` declares them to OpenAPI.
+    """
+    try:
+        return TaskListQuery.model_validate(request.query_params)
+    except ValidationError as error:
+        errors = error.errors(include_url=False)
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in errors]) from None
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The OpenAPI `parameters` FastAPI generates for a query model, one per field."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": field,
+            **({"description": field["description"]} if "description" in field else {}),
+        }
+        for name, field in schema["properties"].items()
+    ]
 
 
 NOT_FOUND = "Task not found"
@@ -113,9 +144,11 @@ def list_statements(
     return page, count
 
 
-@router.get("", response_model=TasksPublic)
+@router.get(
+    "", response_model=TasksPublic, openapi_extra={"parameters": query_parameters(TaskListQuery)}
+)
 async def list_tasks(
-    engine: EngineDep, user: PathUser, query: Annotated[TaskListQuery, Query()]
+    engine: EngineDep, user: PathUser, query: Annotated[TaskListQuery, Depends(task_list_query)]
 ) -> TasksPublic:
     return await run_on_connection(engine, list_page, user, query)
 
