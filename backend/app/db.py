@@ -4,9 +4,9 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
@@ -51,35 +51,31 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-async def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-EngineDep = Annotated[Engine, Depends(get_engine)]
-
-
 async def in_database_thread(run: Callable[[], T]) -> T:
     """Runs blocking database work off the event loop.
 
     asyncio's executor, not Starlette's `run_in_threadpool`: the same hop to a worker thread
-    without anyio's capacity limiter and cancel scope around each call, which made the hop cost
-    about twice as much (docs/BENCHMARKS.md, "Where the time goes").
+    without the anyio capacity limiter and cancel scope around each call, which made it cost
+    about twice as much (docs/BENCHMARKS.md).
     """
     return await asyncio.get_running_loop().run_in_executor(_database_threads, run)
 
 
 async def run_in_session(
-    engine: Engine,
+    request: Request,
     work: Callable[Concatenate[Session, P], T],
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> T:
-    """Runs `work` with a fresh session in one worker thread.
+    """Runs `work` with a fresh session on the app's engine, in one database thread.
+
+    The engine is read from the request's app, not declared as a dependency: FastAPI spends tens
+    of microseconds per request on each dependency it resolves (docs/BENCHMARKS.md).
 
     A sync route with a sync session dependency costs four thread-pool hops per request (session
     open, handler, response validation, session close); this is one, and the loop never blocks.
     """
+    engine: Engine = request.app.state.engine
 
     def run() -> T:
         with Session(engine) as session:
@@ -89,13 +85,14 @@ async def run_in_session(
 
 
 async def run_on_connection(
-    engine: Engine,
+    request: Request,
     work: Callable[Concatenate[Connection, P], T],
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> T:
     """Like `run_in_session`, for reads in plain SQL: a pooled connection, no ORM session around it
     (a session's set-up and tear-down cost more than the list query itself on SQLite)."""
+    engine: Engine = request.app.state.engine
 
     def run() -> T:
         with engine.connect() as connection:

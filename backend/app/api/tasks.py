@@ -4,13 +4,13 @@ import functools
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from app.auth.dependencies import AuthenticatedUser, PathUser
-from app.db import EngineDep, run_in_session, run_on_connection
+from app.db import run_in_session, run_on_connection
 from app.errors import AUTH_ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from app.models import (
     PRIORITY_RANK,
@@ -45,7 +45,7 @@ class TaskListQuery(BaseModel):
     offset: int = Field(default=0, ge=0, le=MAX_TASK_ID)
 
 
-async def task_list_query(request: Request) -> TaskListQuery:
+def read_list_query(request: Request) -> TaskListQuery:
     """The list's query string, validated by pydantic in one call (as FastAPI would: the last of
     repeated values counts, unknown names are ignored, errors are a 422 at `["query", name]`).
 
@@ -147,10 +147,8 @@ def list_statements(
 @router.get(
     "", response_model=TasksPublic, openapi_extra={"parameters": query_parameters(TaskListQuery)}
 )
-async def list_tasks(
-    engine: EngineDep, user: PathUser, query: Annotated[TaskListQuery, Depends(task_list_query)]
-) -> TasksPublic:
-    return await run_on_connection(engine, list_page, user, query)
+async def list_tasks(request: Request, user: PathUser) -> TasksPublic:
+    return await run_on_connection(request, list_page, user, read_list_query(request))
 
 
 def list_page(
@@ -174,31 +172,31 @@ def list_page(
 
 
 @router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
-async def create_task(engine: EngineDep, user: PathUser, task_in: TaskCreate) -> TaskPublic:
-    return await run_in_session(engine, insert_task, user, task_in)
+async def create_task(request: Request, user: PathUser, task_in: TaskCreate) -> TaskPublic:
+    return await run_in_session(request, insert_task, user, task_in)
 
 
 @router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
-async def read_task(engine: EngineDep, user: PathUser, task_id: TaskId) -> TaskPublic:
-    return await run_in_session(engine, read_owned_task, user, task_id)
+async def read_task(request: Request, user: PathUser, task_id: TaskId) -> TaskPublic:
+    return await run_in_session(request, read_owned_task, user, task_id)
 
 
 @router.put("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
 async def update_task(
-    engine: EngineDep, user: PathUser, task_id: TaskId, task_in: TaskUpdate
+    request: Request, user: PathUser, task_id: TaskId, task_in: TaskUpdate
 ) -> TaskPublic:
-    return await run_in_session(engine, change_task, user, task_id, task_in)
+    return await run_in_session(request, change_task, user, task_id, task_in)
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND_RESPONSE)
-async def delete_task(engine: EngineDep, user: PathUser, task_id: TaskId) -> Response:
-    await run_in_session(engine, remove_task, user, task_id)
+async def delete_task(request: Request, user: PathUser, task_id: TaskId) -> Response:
+    await run_in_session(request, remove_task, user, task_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/{task_id}/complete", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
-async def toggle_task_completed(engine: EngineDep, user: PathUser, task_id: TaskId) -> TaskPublic:
-    return await run_in_session(engine, toggle_completed, user, task_id)
+async def toggle_task_completed(request: Request, user: PathUser, task_id: TaskId) -> TaskPublic:
+    return await run_in_session(request, toggle_completed, user, task_id)
 
 
 # The work of each route, run in one worker thread with its own session (app.db.run_in_session);
