@@ -204,7 +204,7 @@ def test_cache_entries_expire_by_the_clock(jwks_keys, tokens: TokenFactory) -> N
 
 def test_auth_dependencies_run_on_the_event_loop() -> None:
     # A sync dependency is sent through the thread pool on every request; these do no I/O.
-    from app.auth.dependencies import bearer_token, get_current_user, require_path_user
+    from app.auth.dependencies import get_current_user, require_path_user
 
-    for dependency in (bearer_token.__call__, get_current_user, require_path_user):
+    for dependency in (get_current_user.__call__, require_path_user):
         assert inspect.iscoroutinefunction(dependency), dependency.__name__

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.requests import Request
 
-from app.auth.dependencies import bearer_token, get_current_user
+from app.auth.dependencies import get_current_user
 from app.auth.jwks import JwksCache
 from app.auth.tokens import DEFAULT_CACHED_TOKENS, SharedSecretKey, TokenVerifier
 
@@ -158,7 +158,7 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
 
         async def full_dependency(token: str = token, verifier: TokenVerifier = shipped) -> object:
             request = _request_with(token, verifier)
-            return await get_current_user(await bearer_token(request), request)
+            return await get_current_user(request)
 
         async def verify_cold(token: str = token, verifier: TokenVerifier = uncached) -> object:
             return await verifier.verify(token)
