@@ -15,7 +15,7 @@ help:
 	@echo "make test-frontend  frontend unit tests, types, lint, build, OpenAPI types check"
 	@echo "make test-e2e       browser tests against real servers in both auth modes"
 	@echo "make security       attacks, authorization matrix, fuzzing, faults and load (docs/SECURITY.md)"
-	@echo "make bench          benchmarks, about 10 minutes (docs/BENCHMARKS.md); bench-quick: under 2"
+	@echo "make bench          benchmarks, about 5 minutes (docs/BENCHMARKS.md); bench-quick: under 2"
 	@echo "make setup          install everything the above need and write missing env files"
 
 dev:
