@@ -40,6 +40,7 @@ class BearerUser(HTTPBearer):
 
 
 def bearer_token(request: Request) -> str:
+    """The token of `Authorization: Bearer …`; a missing header or another scheme is a 401."""
     header = request.headers.get("Authorization")
     if not header:
         raise TokenError("missing_token", "Authorization header with a Bearer token is required")
