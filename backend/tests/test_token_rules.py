@@ -183,6 +183,21 @@ def test_non_numeric_time_claims(
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("claim", "as_"),
+    [("exp", "string"), ("iat", "string"), ("nbf", "string"), ("iat", "bool"), ("nbf", "bool")],
+)
+def test_time_claims_must_be_json_numbers(
+    auth_client: TestClient, tokens: TokenFactory, claim: str, as_: str
+) -> None:
+    # Times PyJWT would accept (it reads them with int()): "1796155981", or true for 1 (1970).
+    now = int(time.time())
+    valid = {"exp": now + 900, "iat": now, "nbf": now - 1}[claim]
+    token = tokens.mint(**{claim: str(valid) if as_ == "string" else True})
+    assert_refused(auth_client.get(TASKS, headers=bearer(token)), "invalid_claim")
+    assert auth_client.get(TASKS, headers=bearer(tokens.mint(**{claim: valid}))).status_code == 200
+
+
 def test_crit_header(auth_client: TestClient, tokens: TokenFactory) -> None:
     for extra in ({"crit": ["exp"]}, {"crit": ["b64"], "b64": False}, {"b64": True}):
         header = {"alg": "EdDSA", "kid": tokens.key.kid, **extra}

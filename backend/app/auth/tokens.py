@@ -15,6 +15,7 @@ from jwt.utils import base64url_decode, base64url_encode
 MAX_TOKEN_LENGTH = 8 * 1024
 DEFAULT_CACHED_TOKENS = 10_000
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
+TIME_CLAIMS = ("exp", "iat", "nbf")
 # Compact JWS: three base64url segments. Anything else is refused before any parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _BASE64URL_SEGMENT = re.compile(rb"[A-Za-z0-9_-]*")
@@ -199,6 +200,11 @@ class TokenVerifier:
         if key.algorithm != algorithm:
             raise TokenError("unsupported_algorithm", "Token algorithm does not match its key")
         claims = self._decode(token, key)
+        for name in TIME_CLAIMS:
+            # RFC 7519 NumericDate: a JSON number. PyJWT would read "1796155981" or true as one.
+            value = claims.get(name, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TokenError("invalid_claim", f"Token claim {name} must be a number")
         subject = claims["sub"]
         if not isinstance(subject, str) or not subject:
             raise TokenError("invalid_claim", "Token subject is invalid")
