@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import time
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -193,9 +194,12 @@ def test_time_claims_must_be_json_numbers(
     # Times PyJWT would accept (it reads them with int()): "1796155981", or true for 1 (1970).
     now = int(time.time())
     valid = {"exp": now + 900, "iat": now, "nbf": now - 1}[claim]
-    token = tokens.mint(**{claim: str(valid) if as_ == "string" else True})
-    assert_refused(auth_client.get(TASKS, headers=bearer(token)), "invalid_claim")
-    assert auth_client.get(TASKS, headers=bearer(tokens.mint(**{claim: valid}))).status_code == 200
+    disguised: dict[str, Any] = {claim: str(valid) if as_ == "string" else True}
+    assert_refused(
+        auth_client.get(TASKS, headers=bearer(tokens.mint(**disguised))), "invalid_claim"
+    )
+    genuine: dict[str, Any] = {claim: valid}
+    assert auth_client.get(TASKS, headers=bearer(tokens.mint(**genuine))).status_code == 200
 
 
 def test_crit_header(auth_client: TestClient, tokens: TokenFactory) -> None:
