@@ -1,0 +1,1 @@
+"""Verification of Better Auth JWTs for FastAPI apps."""
