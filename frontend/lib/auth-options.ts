@@ -186,9 +186,11 @@ export function createAuthOptions({ env = process.env, database, extraTrustedOri
     // Better Auth turns rate limiting on only when NODE_ENV=production; we want it everywhere.
     // It keys on x-forwarded-for (Next.js sets it to the socket address when absent); without a
     // usable address it uses 127.0.0.1 (dev/test) or one shared bucket, so nothing goes unlimited.
+    // Counters live in the database (the `rateLimit` table, created by the migration) so that the
+    // limit holds across replicas behind a load balancer, not once per process.
     rateLimit: {
       enabled: true,
-      storage: "memory",
+      storage: "database",
       customRules: {
         "/sign-in/email": credentialRule,
         "/sign-up/email": credentialRule,

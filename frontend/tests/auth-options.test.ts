@@ -70,7 +70,7 @@ async function startAuth(env: AuthEnv = {}) {
     return { token, user };
   }
 
-  return { auth, call, signUp, issueToken };
+  return { auth, options, call, signUp, issueToken };
 }
 
 describe("configuration from the environment", () => {
@@ -143,6 +143,17 @@ describe("rate limiting", () => {
 
     // Another client is not locked out by the first one.
     expect((await attempt(freshIp())).status).toBe(401);
+  });
+
+  it("keeps the counters in the database, so replicas sharing it share the limit", async () => {
+    const { call, options } = await startAuth();
+    const ip = freshIp();
+    for (let i = 0; i < 2; i++) {
+      await call("/sign-in/email", { body: { email: "nobody@example.com", password: "wrong password" }, ip });
+    }
+    const db = options.database as import("better-sqlite3").Database;
+    const rows = db.prepare("SELECT key, count FROM rateLimit WHERE key LIKE ?").all(`${ip}|%`);
+    expect(rows).toEqual([{ key: `${ip}|/sign-in/email`, count: 2 }]);
   });
 
   it("limits sign-up too", async () => {
