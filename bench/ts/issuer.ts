@@ -20,8 +20,8 @@ const fromFrontend = createRequire(new URL("../../frontend/package.json", import
 const load = (name: string) => import(pathToFileURL(fromFrontend.resolve(name)).href);
 const { betterAuth } = (await load("better-auth")) as typeof import("better-auth");
 const { toNodeHandler } = (await load("better-auth/node")) as typeof import("better-auth/node");
-const { createAuthOptions } = await import("../../frontend/lib/auth-options");
-const { closeAuthDatabase, migrateAuthDatabase } = await import("../../frontend/lib/auth-migrate");
+const { createAuthOptions } = await import("../../frontend/lib/server/auth-options");
+const { closeAuthDatabase, migrateAuthDatabase } = await import("../../frontend/lib/server/auth-migrate");
 
 let handle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
 const server = http.createServer((req, res) => {

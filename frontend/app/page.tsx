@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 
-import { auth } from "@/lib/auth";
+import { auth } from "@/lib/server/auth";
 
 export default async function Home() {
   const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched

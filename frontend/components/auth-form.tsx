@@ -5,10 +5,10 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
-import { authClient } from "@/lib/auth-client";
+import { authClient } from "@/lib/client/auth-client";
 import { describeAuthError } from "@/lib/auth-errors";
-import { tokenCache } from "@/lib/backend";
-import { useHydrated } from "@/lib/use-hydrated";
+import { tokenCache } from "@/lib/client/backend";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 type Mode = "signin" | "signup";
 

@@ -2,8 +2,8 @@
 import { useId, useState, type FormEvent } from "react";
 
 import type { Priority } from "@/lib/api-client";
-import { useHydrated } from "@/lib/use-hydrated";
-import { useCreateTask } from "@/lib/use-tasks";
+import { useHydrated } from "@/lib/client/use-hydrated";
+import { useCreateTask } from "@/lib/client/use-tasks";
 
 import { useToast } from "./toasts";
 import { inputClass, primaryButton } from "./ui";

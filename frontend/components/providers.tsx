@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 
-import { ApiProvider } from "@/lib/api-context";
+import { ApiProvider } from "@/lib/client/api-context";
 
 import { ToastProvider } from "./toasts";
 

@@ -3,8 +3,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-import { authClient } from "@/lib/auth-client";
-import { tokenCache } from "@/lib/backend";
+import { authClient } from "@/lib/client/auth-client";
+import { tokenCache } from "@/lib/client/backend";
 
 import { useToast } from "./toasts";
 

@@ -4,7 +4,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 
 import type { Priority, Task } from "@/lib/api-client";
 import { formatDueDate, isOverdue } from "@/lib/dates";
-import { useDeleteTask, useToggleTask, useUpdateTask } from "@/lib/use-tasks";
+import { useDeleteTask, useToggleTask, useUpdateTask } from "@/lib/client/use-tasks";
 
 import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
 import { useToast } from "./toasts";

@@ -2,8 +2,8 @@
 // The tasks page body: add form, filters, the list with "Load more", and its loading/empty/error states.
 import { useEffect, useId, useState } from "react";
 
-import { useHydrated } from "@/lib/use-hydrated";
-import { DEFAULT_FILTERS, useTaskList, type TaskFilters } from "@/lib/use-tasks";
+import { useHydrated } from "@/lib/client/use-hydrated";
+import { DEFAULT_FILTERS, useTaskList, type TaskFilters } from "@/lib/client/use-tasks";
 
 import { NewTaskForm } from "./new-task-form";
 import { TaskItem } from "./task-item";

@@ -20,8 +20,8 @@ console.debug = console.error;
 
 const { betterAuth } = await import("better-auth");
 const { toNodeHandler } = await import("better-auth/node");
-const { createAuthOptions } = await import("../lib/auth-options");
-const { closeAuthDatabase, migrateAuthDatabase } = await import("../lib/auth-migrate");
+const { createAuthOptions } = await import("../lib/server/auth-options");
+const { closeAuthDatabase, migrateAuthDatabase } = await import("../lib/server/auth-migrate");
 
 const requestedPort = Number(process.env.PORT ?? "0");
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {

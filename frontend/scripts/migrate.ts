@@ -1,8 +1,8 @@
 // `npm run migrate`: creates or updates Better Auth's tables in DATABASE_URL, reading env files as Next does.
 import nextEnv from "@next/env";
 
-import { createAuthOptions } from "../lib/auth-options";
-import { closeAuthDatabase, migrateAuthDatabase } from "../lib/auth-migrate";
+import { createAuthOptions } from "../lib/server/auth-options";
+import { closeAuthDatabase, migrateAuthDatabase } from "../lib/server/auth-migrate";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 

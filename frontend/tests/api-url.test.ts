@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { apiUrlFromEnv } from "@/lib/api-url";
+import { apiUrlFromEnv } from "@/lib/server/api-url";
 
 describe("the backend address", () => {
   it("is read from the environment at each call, not fixed once", () => {

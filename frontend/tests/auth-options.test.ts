@@ -7,8 +7,8 @@ import { betterAuth } from "better-auth";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/auth-migrate";
-import { AuthConfigError, createAuthOptions, parseDatabaseUrl, type AuthEnv } from "@/lib/auth-options";
+import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/server/auth-migrate";
+import { AuthConfigError, createAuthOptions, parseDatabaseUrl, type AuthEnv } from "@/lib/server/auth-options";
 
 const ORIGIN = "http://localhost:3000";
 const BETTER_AUTH_SECRET = "a-better-auth-secret-used-only-by-these-tests-0123456789";

@@ -10,8 +10,8 @@ import { getMigrations } from "better-auth/db/migration";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/auth-migrate";
-import { createAuthOptions } from "@/lib/auth-options";
+import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/server/auth-migrate";
+import { createAuthOptions } from "@/lib/server/auth-options";
 
 const ORIGIN = "http://localhost:3000";
 const HELPER = path.resolve(import.meta.dirname, "../../scripts/throwaway-postgres.sh");

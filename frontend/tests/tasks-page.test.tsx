@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NewTaskForm } from "@/components/new-task-form";
 import { Providers } from "@/components/providers";
 import { TaskItem } from "@/components/task-item";
-import { tokenCache } from "@/lib/backend";
-import { DEFAULT_FILTERS, useTaskList } from "@/lib/use-tasks";
+import { tokenCache } from "@/lib/client/backend";
+import { DEFAULT_FILTERS, useTaskList } from "@/lib/client/use-tasks";
 
 // Before the imports run: Better Auth's client keeps the `fetch` it finds when it is created.
 const network = vi.hoisted(() => {

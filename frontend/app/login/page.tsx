@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 
 import { AuthForm } from "@/components/auth-form";
-import { auth } from "@/lib/auth";
+import { auth } from "@/lib/server/auth";
 
 export const metadata: Metadata = { title: "Sign in · Tasks" };
 

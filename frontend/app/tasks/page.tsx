@@ -5,8 +5,8 @@ import { redirect } from "next/navigation";
 import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/site-header";
 import { TasksView } from "@/components/tasks-view";
-import { apiUrlFromEnv } from "@/lib/api-url";
-import { auth } from "@/lib/auth";
+import { apiUrlFromEnv } from "@/lib/server/api-url";
+import { auth } from "@/lib/server/auth";
 
 export const metadata: Metadata = { title: "Your tasks · Tasks" };
 

@@ -1,5 +1,5 @@
 import { toNextJsHandler } from "better-auth/next-js";
 
-import { auth } from "@/lib/auth";
+import { auth } from "@/lib/server/auth";
 
 export const { GET, POST } = toNextJsHandler(auth);

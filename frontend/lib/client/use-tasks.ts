@@ -8,7 +8,7 @@ import {
   type QueryClient,
 } from "@tanstack/react-query";
 
-import { describeApiError, type ListTasksQuery, type Task, type TaskCreate, type TaskList, type TaskUpdate } from "./api-client";
+import { describeApiError, type ListTasksQuery, type Task, type TaskCreate, type TaskList, type TaskUpdate } from "../api-client";
 import { useApi } from "./api-context";
 
 export const PAGE_SIZE = 100;

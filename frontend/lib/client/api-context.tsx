@@ -2,7 +2,7 @@
 // Hands the page's backend client to the hooks; its address comes from the server at request time.
 import { createContext, useContext, useMemo, type ReactNode } from "react";
 
-import type { ApiClient } from "./api-client";
+import type { ApiClient } from "../api-client";
 import { createBrowserApi } from "./backend";
 
 const ApiContext = createContext<ApiClient | null>(null);

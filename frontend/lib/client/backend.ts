@@ -1,7 +1,7 @@
 // The browser's backend client: the typed API client wired to Better Auth's token endpoint.
 import { authClient } from "./auth-client";
-import { createApiClient, type ApiClient } from "./api-client";
-import { createTokenCache } from "./token-cache";
+import { createApiClient, type ApiClient } from "../api-client";
+import { createTokenCache } from "../token-cache";
 
 export const tokenCache = createTokenCache({
   async fetchToken() {
