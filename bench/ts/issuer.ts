@@ -1,4 +1,4 @@
-// The real Better Auth server for the benchmarks: the app's own configuration (lib/auth-options.ts),
+// The real Better Auth server for the benchmarks: the app's own configuration (lib/server/auth-options.ts),
 // like frontend/scripts/auth-issuer.ts, with one change: /get-session is exempt from rate limiting.
 // The app keeps Better Auth's global limit (100 requests per 10 s per client address); a backend that
 // asked /get-session on every request would hit it at 10 requests/s for all its users together, so
@@ -15,7 +15,7 @@ console.log = console.error;
 console.info = console.error;
 console.warn = console.error;
 
-// better-auth is the frontend's dependency: load the very copy its lib/auth-options.ts uses.
+// better-auth is the frontend's dependency: load the very copy its lib/server/auth-options.ts uses.
 const fromFrontend = createRequire(new URL("../../frontend/package.json", import.meta.url));
 const load = (name: string) => import(pathToFileURL(fromFrontend.resolve(name)).href);
 const { betterAuth } = (await load("better-auth")) as typeof import("better-auth");

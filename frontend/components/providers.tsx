@@ -6,7 +6,7 @@ import { ApiProvider } from "@/lib/client/api-context";
 
 import { ToastProvider } from "./toasts";
 
-/** `apiUrl`: the backend's address, read by the server per request (lib/api-url.ts). */
+/** `apiUrl`: the backend's address, read by the server per request (lib/server/api-url.ts). */
 export function Providers({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
   const [client] = useState(
     () =>

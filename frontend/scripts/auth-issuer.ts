@@ -1,5 +1,5 @@
 // A real Better Auth server for other test suites (e.g. the backend's): the app's own configuration
-// (lib/auth-options.ts) served by plain Node http on 127.0.0.1, on a fresh database, migrated on start.
+// (lib/server/auth-options.ts) served by plain Node http on 127.0.0.1, on a fresh database, migrated on start.
 //
 // Env: PORT (0 = any free port), AUTH_MODE, JWT_SECRET, BETTER_AUTH_SECRET (random if unset),
 // DATABASE_URL (default: a new SQLite file in a temp dir), JWT_EXPIRATION_TIME, BETTER_AUTH_URL

@@ -1,4 +1,4 @@
-// The real Better Auth configuration (lib/auth-options.ts) on a throwaway SQLite file: no mocks.
+// The real Better Auth configuration (lib/server/auth-options.ts) on a throwaway SQLite file: no mocks.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

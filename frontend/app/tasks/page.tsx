@@ -6,13 +6,13 @@ import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/site-header";
 import { TasksView } from "@/components/tasks-view";
 import { apiUrlFromEnv } from "@/lib/server/api-url";
-import { auth } from "@/lib/server/auth";
+import { getAuth } from "@/lib/server/auth";
 
 export const metadata: Metadata = { title: "Your tasks · Tasks" };
 
 export default async function TasksPage() {
   const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched
-  const session = await auth.api.getSession({ headers: requestHeaders });
+  const session = await getAuth().api.getSession({ headers: requestHeaders });
   if (!session) redirect("/login");
   return (
     <Providers apiUrl={apiUrlFromEnv()}>

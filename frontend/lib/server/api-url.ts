@@ -1,6 +1,8 @@
 // The backend's address for the browser, read from the server's environment on each request.
 // Next inlines a written-out `process.env.NEXT_PUBLIC_…` at build time, which would tie a build to one
 // backend; a lookup through a variable name is left alone and stays a run-time read.
+import "server-only";
+
 import { DEFAULT_API_URL } from "../api-client";
 
 export const API_URL_VARIABLE = "NEXT_PUBLIC_API_URL";

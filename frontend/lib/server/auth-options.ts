@@ -1,6 +1,9 @@
 // Builds the Better Auth configuration from environment variables: the one place that decides
 // database, password rules, rate limits and how JWTs for the backend are signed. Used by
-// lib/auth.ts (the app), scripts/migrate.ts and scripts/auth-issuer.ts, so all three run the same config.
+// lib/server/auth.ts (the app), scripts/migrate.ts and scripts/auth-issuer.ts, so all three run the same
+// config. No `import "server-only"` here or in auth-migrate.ts: the scripts run them in plain Node, where
+// that marker throws; their Node-only imports (fs, pg, better-sqlite3) keep them out of a browser bundle,
+// and the lint rule in eslint.config.mjs keeps browser code from importing lib/server/ at all.
 import fs from "node:fs";
 import path from "node:path";
 

@@ -1,6 +1,6 @@
-// The app's Better Auth instance (server-only): configuration lives in lib/auth-options.ts.
-// Created on first use, not at import: `next build` imports this module, and building must neither
-// open the database nor need BETTER_AUTH_SECRET.
+// The app's Better Auth instance (server-only); its configuration lives in lib/server/auth-options.ts.
+// `getAuth()` builds it on first call, not at import: `next build` imports every route module, and
+// building must neither open the database nor need BETTER_AUTH_SECRET.
 import "server-only";
 
 import { betterAuth } from "better-auth";
@@ -9,14 +9,12 @@ import { createAuthOptions } from "./auth-options";
 
 const createAuth = () => betterAuth(createAuthOptions());
 
-let instance: ReturnType<typeof createAuth> | undefined;
-const getAuth = () => (instance ??= createAuth());
+export type Auth = ReturnType<typeof createAuth>;
+export type Session = Auth["$Infer"]["Session"];
 
-export const auth = {
-  get api(): ReturnType<typeof createAuth>["api"] {
-    return getAuth().api;
-  },
-  handler: (request: Request): Promise<Response> => getAuth().handler(request),
-};
+let auth: Auth | undefined;
 
-export type Session = ReturnType<typeof createAuth>["$Infer"]["Session"];
+export function getAuth(): Auth {
+  auth ??= createAuth();
+  return auth;
+}
