@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from better_auth_jwt import JwksCache, SharedSecretKey
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.application import create_app
-from app.auth.jwks import JwksCache
-from app.auth.tokens import SharedSecretKey
 from app.settings import Settings
 from harness import FIGURES, b64url
 from tests.utils.database import migrate

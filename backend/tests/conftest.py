@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from better_auth_jwt import JwksCache
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from app.application import create_app
-from app.auth.jwks import JwksCache
 from app.db import create_db_engine
 from app.settings import Settings
 from tests.utils.database import migrate, throwaway_postgres

@@ -6,11 +6,11 @@ import logging
 import typing
 from typing import Annotated
 
+from better_auth_jwt import RefusalReason
 from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
 
 from app.api.tasks import TaskListQuery
-from app.auth.tokens import RefusalReason
 from app.db import create_db_engine, normalize_database_url
 from app.logging import JsonFormatter
 from tests.conftest import AppFactory, bearer
@@ -115,14 +115,16 @@ def test_security_logs_are_json_and_never_hold_the_token(
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("app")
-    logger.addHandler(handler)
+    loggers = [logging.getLogger(name) for name in ("app", "better_auth_jwt")]
+    for logger in loggers:
+        logger.addHandler(handler)
     try:
         token = tokens.mint(iss="https://evil.example")
         auth_client.get(TASKS, headers=bearer(token))
         auth_client.get("/api/someone-else/tasks", headers=bearer(tokens.mint()))
     finally:
-        logger.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
     entries = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert {"event": "token_refused", "reason": "invalid_issuer"}.items() <= entries[0].items()
     assert entries[1]["event"] == "path_user_mismatch"

@@ -5,9 +5,9 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from better_auth_jwt import JwksCache
 from fastapi.testclient import TestClient
 
-from app.auth.jwks import JwksCache
 from tests.conftest import AppFactory, bearer
 from tests.utils.better_auth import Issuer, better_auth_issuer
 from tests.utils.tokens import TokenFactory

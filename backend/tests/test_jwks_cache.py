@@ -4,9 +4,8 @@ import asyncio
 
 import httpx
 import pytest
+from better_auth_jwt import JwksCache, KeysUnavailable, TokenError, parse_jwks
 
-from app.auth.jwks import JwksCache, parse_jwks
-from app.auth.tokens import KeysUnavailable, TokenError
 from tests.utils.tokens import JwksStub, SigningKey
 
 
@@ -61,14 +60,26 @@ async def test_concurrent_unknown_kids_share_one_fetch(key: SigningKey) -> None:
     await cache.close()
 
 
-async def test_stale_keys_are_served_while_refreshing(key: SigningKey) -> None:
-    stub, clock = JwksStub(key), FakeClock()
-    cache = make_cache(stub, clock, ttl_seconds=300)
-    await cache.refresh()
-    clock.now += 301
-    assert (await cache.key_for(key.kid)).algorithm == "EdDSA"
-    await asyncio.sleep(0)  # let the background refresh run
-    assert stub.hits == 2
+async def test_keys_are_refreshed_in_the_background_every_ttl(key: SigningKey) -> None:
+    stub = JwksStub(key)
+    cache = JwksCache(
+        stub.url,
+        allowed_algorithms=["EdDSA"],
+        transport=stub.transport,
+        ttl_seconds=0.05,
+        cooldown_seconds=0.05,
+    )
+    await cache.start()
+    rotated = SigningKey()
+    stub.keys = [rotated]  # the old key is withdrawn: a refresh must drop it
+    for _ in range(100):
+        if stub.hits >= 3:
+            break
+        await asyncio.sleep(0.02)
+    assert stub.hits >= 3
+    assert (await cache.key_for(rotated.kid)).algorithm == "EdDSA"
+    with pytest.raises(TokenError):
+        await cache.key_for(key.kid)
     await cache.close()
 
 

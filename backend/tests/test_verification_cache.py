@@ -5,14 +5,14 @@ import inspect
 import time
 
 import pytest
-
-from app.auth.jwks import JwksCache
-from app.auth.tokens import (
+from better_auth_jwt import (
+    JwksCache,
     SharedSecretKey,
     TokenError,
     TokenVerifier,
     VerifiedTokenCache,
 )
+
 from tests.utils.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
 
 SECRET = "s" * 40
@@ -53,17 +53,17 @@ async def test_a_token_sent_again_is_accepted_again(jwks_keys, tokens: TokenFact
     again = await verifier.verify(token)
     assert again == first
     assert again.subject == USER_ID
-    assert len(verifier._verified) == 1
+    assert len(verifier.remembered) == 1
 
 
 async def test_the_cache_never_holds_a_token(jwks_keys, tokens: TokenFactory) -> None:
     verifier = make_verifier(jwks_keys)
     token = tokens.mint()
     await verifier.verify(token)
-    (digest,) = verifier._verified._entries
+    (digest,) = verifier.remembered._entries
     assert len(digest) == 32  # a SHA-256 digest
-    assert token.encode() not in repr(verifier._verified._entries).encode()
-    assert token not in repr(verifier._verified._entries)
+    assert token.encode() not in repr(verifier.remembered._entries).encode()
+    assert token not in repr(verifier.remembered._entries)
 
 
 async def test_refused_tokens_are_not_remembered(jwks_keys, tokens: TokenFactory) -> None:
@@ -74,7 +74,7 @@ async def test_refused_tokens_are_not_remembered(jwks_keys, tokens: TokenFactory
         with pytest.raises(TokenError) as refused:
             await verifier.verify(forged)
         assert refused.value.reason in {"invalid_signature", "malformed_token"}
-    assert len(verifier._verified) == 0
+    assert len(verifier.remembered) == 0
 
 
 async def test_a_tampered_copy_of_a_cached_token_is_refused(
@@ -103,21 +103,22 @@ async def test_an_expired_token_is_refused_although_it_was_cached(
     )
     token = tokens.mint(exp=int(time.time()) + 1)
     await verifier.verify(token)
-    assert len(verifier._verified) == 1
+    assert len(verifier.remembered) == 1
     await asyncio.sleep(max(0.0, int(time.time()) + 2 - time.time()))
     with pytest.raises(TokenError) as refused:
         await verifier.verify(token)
     assert refused.value.reason == "expired"
-    assert len(verifier._verified) == 0
+    assert len(verifier.remembered) == 0
 
 
 async def test_a_token_inside_the_leeway_is_accepted_but_not_remembered(
     jwks_keys, tokens: TokenFactory
 ) -> None:
     verifier = make_verifier(jwks_keys)  # 30 s leeway
-    token = tokens.mint(exp=int(time.time()) - 5)
+    now = int(time.time())
+    token = tokens.mint(iat=now - 900, exp=now - 5)
     assert (await verifier.verify(token)).subject == USER_ID
-    assert len(verifier._verified) == 0
+    assert len(verifier.remembered) == 0
 
 
 async def test_an_expiry_beyond_any_date_is_refused_not_a_500(
@@ -128,7 +129,7 @@ async def test_an_expiry_beyond_any_date_is_refused_not_a_500(
     with pytest.raises(TokenError) as refused:
         await verifier.verify(tokens.mint(exp=10**400))
     assert refused.value.reason == "invalid_claim"
-    assert len(verifier._verified) == 0
+    assert len(verifier.remembered) == 0
 
 
 async def test_a_key_no_longer_published_voids_its_cached_tokens(
@@ -142,7 +143,7 @@ async def test_a_key_no_longer_published_voids_its_cached_tokens(
     with pytest.raises(TokenError) as refused:
         await verifier.verify(token)
     assert refused.value.reason == "unknown_kid"
-    assert len(verifier._verified) == 0
+    assert len(verifier.remembered) == 0
 
 
 async def test_a_refetched_key_set_with_the_same_key_still_accepts(
@@ -153,7 +154,7 @@ async def test_a_refetched_key_set_with_the_same_key_still_accepts(
     await verifier.verify(token)
     await jwks_keys.refresh()  # new key objects, same key
     assert (await verifier.verify(token)).subject == USER_ID
-    assert len(verifier._verified) == 1
+    assert len(verifier.remembered) == 1
 
 
 async def test_shared_secret_tokens_are_cached_too(tokens: TokenFactory) -> None:
@@ -161,7 +162,7 @@ async def test_shared_secret_tokens_are_cached_too(tokens: TokenFactory) -> None
     token = tokens.mint_hs256(SECRET)
     assert (await verifier.verify(token)).subject == USER_ID
     assert (await verifier.verify(token)).subject == USER_ID
-    assert len(verifier._verified) == 1
+    assert len(verifier.remembered) == 1
 
 
 async def test_size_zero_turns_the_cache_off(jwks_keys, tokens: TokenFactory) -> None:
@@ -169,7 +170,7 @@ async def test_size_zero_turns_the_cache_off(jwks_keys, tokens: TokenFactory) ->
     token = tokens.mint()
     await verifier.verify(token)
     assert (await verifier.verify(token)).subject == USER_ID
-    assert len(verifier._verified) == 0
+    assert len(verifier.remembered) == 0
 
 
 async def test_the_cache_is_bounded_and_drops_the_least_recently_used(
@@ -181,9 +182,9 @@ async def test_the_cache_is_bounded_and_drops_the_least_recently_used(
     await verifier.verify(second)
     await verifier.verify(first)  # first is now the most recently used
     await verifier.verify(third)
-    digests = list(verifier._verified._entries)
+    digests = list(verifier.remembered._entries)
     assert len(digests) == 2
-    remaining = {verifier._verified._entries[d].verified.subject for d in digests}
+    remaining = {verifier.remembered._entries[d].verified.subject for d in digests}
     assert remaining == {"user_0", "user_2"}
 
 
@@ -192,7 +193,7 @@ def test_cache_entries_expire_by_the_clock(jwks_keys, tokens: TokenFactory) -> N
     cache = VerifiedTokenCache(10, clock)
     verifier = make_verifier(jwks_keys, clock=clock)
     asyncio.run(verifier.verify(tokens.mint()))
-    ((digest, entry),) = verifier._verified._entries.items()
+    ((digest, entry),) = verifier.remembered._entries.items()
     cache.put(digest, entry)
     assert cache.get(digest) is entry
     clock.now = entry.expires_at
@@ -204,7 +205,7 @@ def test_cache_entries_expire_by_the_clock(jwks_keys, tokens: TokenFactory) -> N
 
 def test_auth_dependencies_run_on_the_event_loop() -> None:
     # A sync dependency is sent through the thread pool on every request; these do no I/O.
-    from app.auth.dependencies import get_current_user, require_path_user
+    from better_auth_jwt import get_current_user, require_path_user
 
     for dependency in (get_current_user.__call__, require_path_user):
         assert inspect.iscoroutinefunction(dependency), dependency.__name__

@@ -22,13 +22,10 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import httpx
+from better_auth_jwt import AuthenticatedUser, get_current_user, require_path_user
 from fastapi import Depends, FastAPI, HTTPException, Request, params, status
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-
-# Not app.application (nor app.api.tasks) yet: their routes must be built after the swap below.
-from app.auth import dependencies
-from app.auth.dependencies import AuthenticatedUser, get_current_user
 
 
 def _calls(dependant: Dependant, target: Callable[..., object]) -> bool:
@@ -43,7 +40,7 @@ def create_app_with(replacement: Callable[..., object]) -> FastAPI:
     `Depends(get_current_user)` marker (in `require_path_user`'s signature) is pointed at the
     replacement before the task routes are built (on import); each variant runs in its own process.
     """
-    annotation = inspect.signature(dependencies.require_path_user).parameters["user"].annotation
+    annotation = inspect.signature(require_path_user).parameters["user"].annotation
     for marker in annotation.__metadata__:
         if isinstance(marker, params.Depends) and marker.dependency is get_current_user:
             object.__setattr__(marker, "dependency", replacement)
@@ -69,11 +66,9 @@ def ours() -> FastAPI:
 def ours_uncached() -> FastAPI:
     """As shipped, but with the verified-token cache off: every request verifies in full."""
     from app.application import create_app
-    from app.auth.tokens import VerifiedTokenCache
+    from app.settings import Settings
 
-    app = create_app()
-    app.state.verifier._verified = VerifiedTokenCache(0)
-    return app
+    return create_app(Settings(auth_verified_token_cache_size=0))
 
 
 def bypass() -> FastAPI:

@@ -17,13 +17,16 @@ from typing import Any
 
 import httpx
 import jwt
+from better_auth_jwt import (
+    AuthSettings,
+    JwksCache,
+    SharedSecretKey,
+    TokenVerifier,
+    get_current_user,
+)
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.requests import Request
-
-from app.auth.dependencies import get_current_user
-from app.auth.jwks import JwksCache
-from app.auth.tokens import DEFAULT_CACHED_TOKENS, SharedSecretKey, TokenVerifier
 
 ISSUER = "http://localhost:3000"
 USER_ID = "bench-user-0000000000000000000001"
@@ -99,7 +102,7 @@ def _async_loop(
 
 def _request_with(token: str, verifier: TokenVerifier) -> Request:
     """A request as the app hands it to its dependencies: the token, and the app's verifier."""
-    app = SimpleNamespace(state=SimpleNamespace(verifier=verifier))
+    app = SimpleNamespace(state=SimpleNamespace(token_verifier=verifier))
     return Request(
         {
             "type": "http",
@@ -153,7 +156,7 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
         return lambda: hmac.compare_digest(hmac.new(key, message, hashlib.sha256).digest(), sig)
 
     for algorithm, token in tokens.items():
-        shipped = verifier(algorithm, DEFAULT_CACHED_TOKENS)
+        shipped = verifier(algorithm, AuthSettings().auth_verified_token_cache_size)
         uncached = verifier(algorithm, 0)
 
         async def full_dependency(token: str = token, verifier: TokenVerifier = shipped) -> object:

@@ -4,12 +4,12 @@ import functools
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
+from better_auth_jwt import AuthenticatedUser, PathUser
 from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
-from app.auth.dependencies import AuthenticatedUser, PathUser
 from app.db import run_in_session, run_on_connection
 from app.errors import AUTH_ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from app.models import (

@@ -1,1 +1,0 @@
-"""Access-token verification: the backend trusts no claim it has not checked itself."""
