@@ -194,7 +194,7 @@ describe("tokens for the backend", () => {
     });
     expect(payload.sub).toBe(user.id);
     expect(payload.exp! - payload.iat!).toBe(15 * 60);
-    expect(Object.keys(payload).sort()).toEqual(["aud", "email", "exp", "iat", "id", "iss", "name", "sub"]);
+    expect(Object.keys(payload).sort()).toEqual(["aud", "email", "exp", "iat", "id", "iss", "name", "sid", "sub"]);
     expect(payload).toMatchObject({ id: user.id, email: user.email, name: "Test User" });
   });
 
@@ -210,7 +210,7 @@ describe("tokens for the backend", () => {
     });
     expect(payload.sub).toBe(user.id);
     expect(payload.exp! - payload.iat!).toBe(15 * 60);
-    expect(Object.keys(payload).sort()).toEqual(["aud", "email", "exp", "iat", "id", "iss", "name", "sub"]);
+    expect(Object.keys(payload).sort()).toEqual(["aud", "email", "exp", "iat", "id", "iss", "name", "sid", "sub"]);
 
     await expect(jwtVerify(token, new TextEncoder().encode(BETTER_AUTH_SECRET))).rejects.toThrow();
     expect((await call("/jwks")).status).toBe(404);

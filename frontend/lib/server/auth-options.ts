@@ -9,10 +9,13 @@ import path from "node:path";
 
 import { type BetterAuthOptions } from "better-auth";
 import { nextCookies } from "better-auth/next-js";
-import { jwt } from "better-auth/plugins";
+import { jwt, type JwtOptions } from "better-auth/plugins";
 import Database from "better-sqlite3";
 import { SignJWT, type JWTPayload } from "jose";
 import { Pool } from "pg";
+
+import { createMailer, type SendEmail } from "./mailer";
+import { revocationFeed } from "./revocation-feed";
 
 export type AuthEnv = Record<string, string | undefined>;
 
@@ -26,6 +29,15 @@ export const DEFAULT_JWT_EXPIRATION = "15m";
 export const DEFAULT_RATE_LIMIT_MAX = 5;
 export const DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
 export const DEFAULT_SQLITE_PATH = ".data/auth.db";
+/** Password-reset and verification links work for an hour, once. */
+export const EMAIL_LINK_LIFETIME_SECONDS = 3600;
+/** Reset requests and resets allowed per client IP and window. */
+export const PASSWORD_RESET_RATE_LIMIT = { window: 60, max: 3 };
+/**
+ * How long the revocation feed keeps an ended session: the backend's default cap on a token's
+ * lifetime (AUTH_MAX_TOKEN_LIFETIME_SECONDS, 3600) plus its leeway, or longer tokens if configured.
+ */
+export const MIN_REVOCATION_RETENTION_SECONDS = 3600 + 60;
 
 /** Raised when the environment asks for something unsafe or malformed; the message says how to fix it. */
 export class AuthConfigError extends Error {
@@ -148,9 +160,30 @@ export type CreateAuthOptionsInput = {
   database?: ReturnType<typeof openDatabase>;
   /** Origins trusted besides BETTER_AUTH_URL (the test issuer adds the address it listens on). */
   extraTrustedOrigins?: string[];
+  /** Overrides SMTP_URL / the outbox, e.g. a test that reads the messages itself. */
+  sendEmail?: SendEmail;
 };
 
-export function createAuthOptions({ env = process.env, database, extraTrustedOrigins = [] }: CreateAuthOptionsInput = {}) {
+function parseBoolean(name: string, value: string | undefined): boolean {
+  const raw = (value ?? "").trim().toLowerCase();
+  if (!raw || raw === "false") return false;
+  if (raw === "true") return true;
+  throw new AuthConfigError(`${name} must be "true" or "false", not "${value}".`);
+}
+
+/** Seconds in a JWT_EXPIRATION_TIME such as "15m" (already checked by parseJwtExpiration). */
+function timeSpanSeconds(span: string): number {
+  const [, amount, unit] = /^(\d+)([a-z]+)$/i.exec(span) ?? [];
+  const factor = /^h/i.test(unit ?? "") ? 3600 : /^m/i.test(unit ?? "") ? 60 : 1;
+  return Number(amount) * factor;
+}
+
+export function createAuthOptions({
+  env = process.env,
+  database,
+  extraTrustedOrigins = [],
+  sendEmail,
+}: CreateAuthOptionsInput = {}) {
   const mode = parseAuthMode(env.AUTH_MODE);
   const baseURL = parseBaseUrl(env.BETTER_AUTH_URL);
   const expirationTime = parseJwtExpiration(env.JWT_EXPIRATION_TIME);
@@ -161,6 +194,15 @@ export function createAuthOptions({ env = process.env, database, extraTrustedOri
     DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
   );
   const credentialRule = { window: rateLimitWindow, max: rateLimitMax };
+  const requireEmailVerification = parseBoolean("REQUIRE_EMAIL_VERIFICATION", env.REQUIRE_EMAIL_VERIFICATION);
+  const mail = sendEmail ?? createMailer(env);
+  // Not awaited: the answer to a reset request must not take longer when the address has an
+  // account (and a slow mail server must not hold the request). A failure is logged.
+  const post = (email: Parameters<SendEmail>[0]) => {
+    mail(email).catch((error: unknown) =>
+      console.error(`[mail] could not send "${email.subject}":`, error instanceof Error ? error.message : error),
+    );
+  };
 
   const sharedKey = mode === "shared-secret" ? requireSharedJwtSecret(env) : null;
   // Key rotation (jwks mode): off unless AUTH_JWKS_ROTATION_INTERVAL is set; old keys stay published
@@ -174,6 +216,26 @@ export function createAuthOptions({ env = process.env, database, extraTrustedOri
       : {}),
   };
 
+  const jwtOptions = {
+    jwt: {
+      issuer: baseURL,
+      audience: baseURL,
+      expirationTime,
+      // The backend needs who the user is and which session the token belongs to (sid: the
+      // session's id, never its token), nothing more (sub is added by the plugin).
+      definePayload: ({ user, session }) => ({ id: user.id, email: user.email, name: user.name, sid: session.id }),
+      ...(sharedKey ? { sign: createSharedSecretSigner(sharedKey) } : {}),
+    },
+    ...(sharedKey
+      ? {
+          // The plugin accepts a custom signer only with remoteUrl and keyPairConfig.alg set;
+          // both only feed discovery metadata. There are no public keys in this mode and
+          // /api/auth/jwks answers 404.
+          jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "EdDSA" as const } },
+        }
+      : { jwks: keyRotation }),
+  } satisfies JwtOptions;
+
   return {
     appName: "Tasks",
     baseURL,
@@ -185,6 +247,33 @@ export function createAuthOptions({ env = process.env, database, extraTrustedOri
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
       autoSignIn: true,
+      requireEmailVerification,
+      resetPasswordTokenExpiresIn: EMAIL_LINK_LIFETIME_SECONDS,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }) =>
+        post({
+          to: user.email,
+          subject: "Reset your Tasks password",
+          text: `Someone asked to reset the password of your Tasks account.\n\nTo choose a new password, open this link within an hour (it works once):\n${url}\n\nIf it was not you, ignore this email: your password stays as it is.\n`,
+          link: url,
+        }),
+    },
+    emailVerification: {
+      sendOnSignUp: requireEmailVerification,
+      autoSignInAfterVerification: true,
+      expiresIn: EMAIL_LINK_LIFETIME_SECONDS,
+      sendVerificationEmail: async ({ user, url }) =>
+        post({
+          to: user.email,
+          subject: "Confirm your email address for Tasks",
+          text: `Welcome to Tasks.\n\nTo confirm your email address, open this link within an hour:\n${url}\n\nIf you did not sign up, ignore this email.\n`,
+          link: url,
+        }),
+    },
+    user: {
+      // Account deletion asks for the password (the client sends it); the revocation feed then
+      // tells the backends to purge the user's tasks.
+      deleteUser: { enabled: true },
     },
     // Better Auth turns rate limiting on only when NODE_ENV=production; we want it everywhere.
     // It keys on x-forwarded-for (Next.js sets it to the socket address when absent); without a
@@ -197,27 +286,18 @@ export function createAuthOptions({ env = process.env, database, extraTrustedOri
       customRules: {
         "/sign-in/email": credentialRule,
         "/sign-up/email": credentialRule,
+        "/request-password-reset": PASSWORD_RESET_RATE_LIMIT,
+        "/reset-password": PASSWORD_RESET_RATE_LIMIT,
+        "/send-verification-email": PASSWORD_RESET_RATE_LIMIT,
       },
     },
     telemetry: { enabled: false },
     plugins: [
-      jwt({
-        jwt: {
-          issuer: baseURL,
-          audience: baseURL,
-          expirationTime,
-          // The backend needs who the user is, nothing more (sub is added by the plugin).
-          definePayload: ({ user }) => ({ id: user.id, email: user.email, name: user.name }),
-          ...(sharedKey ? { sign: createSharedSecretSigner(sharedKey) } : {}),
-        },
-        ...(sharedKey
-          ? {
-              // The plugin accepts a custom signer only with remoteUrl and keyPairConfig.alg set;
-              // both only feed discovery metadata. There are no public keys in this mode and
-              // /api/auth/jwks answers 404.
-              jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "EdDSA" as const } },
-            }
-          : { jwks: keyRotation }),
+      jwt(jwtOptions),
+      revocationFeed({
+        jwt: jwtOptions,
+        baseURL,
+        sessionRetentionSeconds: Math.max(MIN_REVOCATION_RETENTION_SECONDS, timeSpanSeconds(expirationTime) + 60),
       }),
       nextCookies(), // must stay last
     ],
