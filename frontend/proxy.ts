@@ -1,4 +1,4 @@
-// Early, optimistic redirect: no session cookie means no way onto /tasks. The page itself still
+// Early, optimistic redirect: no session cookie means no way onto /tasks or /account. The page itself still
 // checks the session on the server; this only saves a round trip.
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
@@ -10,4 +10,4 @@ export function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/tasks/:path*"] };
+export const config = { matcher: ["/tasks/:path*", "/account/:path*"] };

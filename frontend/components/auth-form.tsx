@@ -87,7 +87,13 @@ export function AuthForm({ mode }: { mode: Mode }) {
             <p id="password-hint" className="mt-1 text-xs text-slate-600">
               8 to 128 characters.
             </p>
-          ) : null}
+          ) : (
+            <p className="mt-1 text-right text-sm">
+              <Link href="/forgot-password" className="font-medium text-blue-700 underline">
+                Forgot password?
+              </Link>
+            </p>
+          )}
         </div>
         <button
           type="submit"

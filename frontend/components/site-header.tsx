@@ -1,5 +1,6 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
@@ -36,6 +37,9 @@ export function SiteHeader({ userName, userEmail }: { userName: string; userEmai
           <span className="truncate text-sm text-slate-600" title={userEmail}>
             {userName}
           </span>
+          <Link href="/account" className="shrink-0 text-sm font-medium text-blue-700 underline">
+            Account
+          </Link>
           <button
             type="button"
             onClick={signOut}

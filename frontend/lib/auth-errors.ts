@@ -9,6 +9,10 @@ const MESSAGES: Record<string, string> = {
   PASSWORD_TOO_SHORT: "Password is too short: use at least 8 characters.",
   PASSWORD_TOO_LONG: "Password is too long: use at most 128 characters.",
   INVALID_EMAIL: "Enter a valid email address.",
+  INVALID_PASSWORD: "That password is not right.",
+  INVALID_TOKEN: "This link has expired or has already been used. Ask for a new one.",
+  EMAIL_NOT_VERIFIED: "Confirm your email address first: open the link we emailed you.",
+  SESSION_EXPIRED: "For your safety, sign in again before doing this.",
 };
 
 export function describeAuthError(error: AuthError): string {
