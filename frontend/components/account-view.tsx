@@ -1,17 +1,17 @@
 "use client";
 // The account page: name, email, password, the sessions signed in to this account, and deletion.
 // Everything goes through Better Auth's own client; ending a session also ends its backend tokens
-// (the revocation feed, lib/revocation-feed.ts).
+// (the revocation feed, lib/server/revocation-feed.ts).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 
-import { authClient } from "@/lib/auth-client";
+import { authClient } from "@/lib/client/auth-client";
 import { describeAuthError, type AuthError } from "@/lib/auth-errors";
-import { tokenCache } from "@/lib/backend";
-import { useHydrated } from "@/lib/use-hydrated";
-import { describeUserAgent } from "@/lib/user-agent";
+import { tokenCache } from "@/lib/client/backend";
+import { useHydrated } from "@/lib/client/use-hydrated";
+import { describeUserAgent } from "@/lib/client/user-agent";
 
 import { DeleteAccountDialog } from "./delete-account-dialog";
 import { useToast } from "./toasts";

@@ -4,9 +4,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { createPortal } from "react-dom";
 
-import { authClient } from "@/lib/auth-client";
+import { authClient } from "@/lib/client/auth-client";
 import { describeAuthError, type AuthError } from "@/lib/auth-errors";
-import { tokenCache } from "@/lib/backend";
+import { tokenCache } from "@/lib/client/backend";
 
 import { dangerButton, inputClass, secondaryButton } from "./ui";
 

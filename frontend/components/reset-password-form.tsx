@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 
-import { authClient } from "@/lib/auth-client";
+import { authClient } from "@/lib/client/auth-client";
 import { describeAuthError, type AuthError } from "@/lib/auth-errors";
-import { useHydrated } from "@/lib/use-hydrated";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 import { inputClass, primaryButton } from "./ui";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { MailConfigError, createMailer, parseSmtpUrl } from "@/lib/mailer";
+import { MailConfigError, createMailer, parseSmtpUrl } from "@/lib/server/mailer";
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -8,10 +8,10 @@ import { betterAuth } from "better-auth";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/auth-migrate";
-import { createAuthOptions, type AuthEnv } from "@/lib/auth-options";
-import type { Email } from "@/lib/mailer";
-import { revocationFeedAudience, type RevocationFeedClaims } from "@/lib/revocation-feed";
+import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/server/auth-migrate";
+import { createAuthOptions, type AuthEnv } from "@/lib/server/auth-options";
+import type { Email } from "@/lib/server/mailer";
+import { revocationFeedAudience, type RevocationFeedClaims } from "@/lib/server/revocation-feed";
 
 const ORIGIN = "http://localhost:3000";
 const BETTER_AUTH_SECRET = "a-better-auth-secret-used-only-by-these-tests-0123456789";

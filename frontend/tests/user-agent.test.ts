@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { describeUserAgent } from "@/lib/user-agent";
+import { describeUserAgent } from "@/lib/client/user-agent";
 
 describe("describeUserAgent", () => {
   it.each([
