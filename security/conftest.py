@@ -13,19 +13,19 @@ from typing import Any
 
 import jwt
 import pytest
+from test_support.issuer import Account
+from test_support.migrations import migrate
+from test_support.postgres import Postgres
+from test_support.tokens import token_claims
 
 from harness import (
     FIGURES,
     LOAD_REPORTS,
     LOG_DIR,
-    Account,
     BackendProcess,
     IssuerProcess,
-    Postgres,
     backend_env,
-    migrate,
     remember,
-    sign_in,
     start_postgres,
     stop_all,
 )
@@ -111,21 +111,9 @@ class Stack:
         return "EdDSA" if self.mode == "jwks" else "HS256"
 
     def claims(self, sub: Any = None, **overrides: Any) -> dict[str, Any]:
-        """Claims shaped like the issuer's own (see a real token), with overrides."""
-        now = int(time.time())
+        """Claims shaped like the issuer's own (see a real token), for Alice unless `sub` is given."""
         sub = self.alice.user_id if sub is None else sub
-        claims: dict[str, Any] = {
-            "iat": now,
-            "id": sub,
-            "email": "someone@example.com",
-            "name": "Security Test",
-            "sub": sub,
-            "exp": now + 15 * 60,
-            "iss": self.issuer.origin,
-            "aud": self.issuer.origin,
-        }
-        claims.update(overrides)
-        return {k: v for k, v in claims.items() if v is not DROP}
+        return token_claims(sub, issuer=self.issuer.origin, **overrides)
 
     def sign(
         self,
@@ -150,9 +138,6 @@ class Stack:
         return self.expired_token
 
 
-DROP: Any = object()  # a claim value that leaves the claim out
-
-
 def _build_stack(mode: str, database_url: str) -> Stack:
     env: dict[str, str] = {"AUTH_MODE": mode}
     if mode == "shared-secret":
@@ -164,7 +149,7 @@ def _build_stack(mode: str, database_url: str) -> Stack:
     # account; by the time the tests use it, it is past its expiry and the backend's leeway.
     twin = IssuerProcess(twin_of=issuer, JWT_EXPIRATION_TIME="1s").start()
     try:
-        expired_token = sign_in(twin.url, issuer.origin, alice.email).token()
+        expired_token = twin.sign_in(alice.email).token()
     finally:
         twin.cleanup()
     expired_ready_at = time.monotonic() + EXPIRED_AFTER_SECONDS

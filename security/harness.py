@@ -1,42 +1,37 @@
 """Processes the suite attacks: Better Auth issuers, uvicorn backends and a Postgres cluster.
 
-Everything runs on 127.0.0.1 on free ports; every process started here is stopped at the end of the
-session even when a test fails (see `stop_all`). Tokens, secrets and passwords handed out by these
-helpers are remembered in `SECRETS`, so the log test can prove none of them reached a log.
+Issuers, Postgres clusters, ports and migrations come from the shared test support (`test_support`);
+this module adds what only this suite needs. Everything runs on 127.0.0.1 on free ports; every
+process started here is stopped at the end of the session even when a test fails (see `stop_all`).
+Tokens, secrets and passwords handed out by these helpers are remembered in `SECRETS`, so the log
+test can prove none of them reached a log.
 """
 
 import atexit
-import base64
 import json
 import os
-import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import Engine, text
+from test_support import issuer as shared
+from test_support.issuer import HTTP_TIMEOUT, PASSWORD
+from test_support.paths import BACKEND_DIR, FRONTEND_DIR
+from test_support.ports import free_port
+from test_support.postgres import Postgres, PostgresUnavailable
+from test_support.waiting import wait_until
 
 from app.db import create_db_engine
-from tests.utils.better_auth import FRONTEND_DIR, Issuer, better_auth_issuer
 
 SECURITY_DIR = Path(__file__).resolve().parent
-BACKEND_DIR = SECURITY_DIR.parent / "backend"
-POSTGRES_SCRIPT = SECURITY_DIR.parent / "scripts" / "throwaway-postgres.sh"
-NO_POSTGRES_BINARIES = 3
-PASSWORD = "correct horse battery staple"
 STARTUP_SECONDS = 90
-HTTP_TIMEOUT = httpx.Timeout(60.0)
 
 # Every token, secret and password the run handles: none of them may appear in a log.
 SECRETS: set[str] = {PASSWORD}
@@ -53,126 +48,18 @@ def remember(value: str) -> str:
     return value
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_json(segment: str) -> Any:
-    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-
-
-def wait_until(predicate: Any, timeout: float, interval: float = 0.25, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or predicate}")
-        time.sleep(interval)
-
-
 # --- Better Auth --------------------------------------------------------------------------------
 
 
-@dataclass
-class Account:
-    """A user signed up on a real issuer, with its session cookie kept for fresh tokens."""
-
-    user_id: str
-    email: str
-    client: httpx.Client
-
-    def token(self) -> str:
-        response = self.client.get("/api/auth/token")
-        assert response.status_code == 200, response.text
-        return remember(response.json()["token"])
-
-
-def sign_up(base_url: str, origin: str, name: str = "Security Test") -> Account:
-    """Signs up over HTTP as a browser on `origin` would; the client keeps the session cookie."""
-    client = httpx.Client(base_url=base_url, headers={"Origin": origin}, timeout=HTTP_TIMEOUT)
-    email = f"{secrets.token_hex(6)}@example.com"
-    response = client.post(
-        "/api/auth/sign-up/email", json={"name": name, "email": email, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return Account(user_id=response.json()["user"]["id"], email=email, client=client)
-
-
-class IssuerProcess:
-    """A Better Auth issuer (the frontend's own config) on a fixed port and database file, so it can
-    be stopped and started again with the same keys; or a twin of another issuer sharing its
-    database, secret and origin (e.g. to sign short-lived tokens with the same key)."""
-
-    env: dict[str, str]
+class IssuerProcess(shared.IssuerProcess):
+    """The shared restartable issuer, with every secret and token it hands out remembered, stopped
+    at the end of the session, and able to export its signing key (for claims it never signs)."""
 
     def __init__(
         self, twin_of: "IssuerProcess | None" = None, scheme: str = "http", **env: str
     ) -> None:
-        if twin_of is None:
-            self.directory = Path(tempfile.mkdtemp(prefix="security-issuer-"))
-            self.port = free_port()
-            base = {
-                # https: the origin a production deployment has (served here over plain HTTP).
-                "BETTER_AUTH_URL": f"{scheme}://localhost:{self.port}",
-                "BETTER_AUTH_SECRET": secrets.token_hex(32),
-                "DATABASE_URL": f"file:{self.directory / 'auth.db'}",
-            }
-        else:
-            self.directory = twin_of.directory
-            self.port = free_port()
-            base = {
-                k: twin_of.env[k] for k in ("BETTER_AUTH_URL", "BETTER_AUTH_SECRET", "DATABASE_URL")
-            }
-            base.update({k: v for k, v in twin_of.env.items() if k in ("AUTH_MODE", "JWT_SECRET")})
-        self.env = {**base, **env, "PORT": str(self.port)}
-        self.origin = self.env["BETTER_AUTH_URL"]
-        self.url = f"http://localhost:{self.port}"
-        self.jwks_url = f"{self.url}/api/auth/jwks"
-        self.owns_directory = twin_of is None
-        remember(self.env["BETTER_AUTH_SECRET"])
-        if self.env.get("JWT_SECRET"):
-            remember(self.env["JWT_SECRET"])
-        self._stack: ExitStack | None = None
-        self.info: Issuer | None = None
+        super().__init__(twin_of, scheme, on_secret=remember, **env)
         ALL_ISSUERS.append(self)
-
-    @property
-    def running(self) -> bool:
-        return self._stack is not None
-
-    def start(self) -> "IssuerProcess":
-        assert self._stack is None, "issuer already running"
-        stack = ExitStack()
-        self.info = stack.enter_context(better_auth_issuer(**self.env))
-        self._stack = stack
-        return self
-
-    def stop(self) -> None:
-        if self._stack is not None:
-            stack, self._stack = self._stack, None
-            stack.close()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def sign_up(self, name: str = "Security Test") -> Account:
-        return sign_up(self.url, self.origin, name)
-
-    def jwks(self) -> dict[str, Any]:
-        response = httpx.get(self.jwks_url, timeout=HTTP_TIMEOUT)
-        assert response.status_code == 200, response.text
-        document: dict[str, Any] = response.json()
-        return document
 
     def export_signing_key(self) -> tuple[str, dict[str, Any]]:
         """(kid, private JWK) of the newest key, read from the issuer's database with its secret."""
@@ -195,11 +82,6 @@ class IssuerProcess:
         remember(exported["jwk"]["d"])
         return exported["kid"], exported["jwk"]
 
-    def cleanup(self) -> None:
-        self.stop()
-        if self.owns_directory:
-            shutil.rmtree(self.directory, ignore_errors=True)
-
 
 ALL_ISSUERS: list[IssuerProcess] = []
 
@@ -207,61 +89,17 @@ ALL_ISSUERS: list[IssuerProcess] = []
 # --- Postgres -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Postgres:
-    url: str
-    directory: str
-
-    def restart(self) -> None:
-        done = subprocess.run(
-            ["bash", str(POSTGRES_SCRIPT), "restart", self.directory],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-
-    def stop(self) -> None:
-        subprocess.run(
-            ["bash", str(POSTGRES_SCRIPT), "stop", self.directory], capture_output=True, timeout=120
-        )
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
 def start_postgres() -> Postgres | str:
     """A throwaway cluster, or the reason there is none (no server binaries installed)."""
-    directory = tempfile.mkdtemp(prefix="security-pg-")  # outside pytest's private tmp
-    started = subprocess.run(
-        ["bash", str(POSTGRES_SCRIPT), "start", directory],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    if started.returncode == 0:
-        cluster = Postgres(url=started.stdout.strip(), directory=directory)
-        ALL_POSTGRES.append(cluster)
-        return cluster
-    shutil.rmtree(directory, ignore_errors=True)
-    message = f"PostgreSQL could not be started: {started.stderr.strip()}"
-    if started.returncode == NO_POSTGRES_BINARIES and os.environ.get("REQUIRE_POSTGRES") != "1":
-        return message
-    pytest.fail(message)
+    try:
+        cluster = Postgres.start()
+    except PostgresUnavailable as unavailable:
+        return str(unavailable)
+    ALL_POSTGRES.append(cluster)
+    return cluster
 
 
 ALL_POSTGRES: list[Postgres] = []
-
-
-def migrate(database_url: str) -> None:
-    """The documented schema command, `alembic upgrade head`, run in the backend's environment."""
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=BACKEND_DIR,
-        env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def stored_task_ids(engine: Engine) -> dict[int, dict[str, Any]]:
@@ -398,10 +236,3 @@ atexit.register(stop_all)
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def sign_in(base_url: str, origin: str, email: str) -> Account:
-    client = httpx.Client(base_url=base_url, headers={"Origin": origin}, timeout=HTTP_TIMEOUT)
-    response = client.post("/api/auth/sign-in/email", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return Account(user_id=response.json()["user"]["id"], email=email, client=client)

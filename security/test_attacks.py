@@ -16,9 +16,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from test_support.tokens import DROP, b64url, b64url_json
 
-from conftest import DROP, Stack
-from harness import FIGURES, REASONS_SEEN, b64url, b64url_json, bearer, remember
+from conftest import Stack
+from harness import FIGURES, REASONS_SEEN, bearer, remember
 
 
 @dataclass

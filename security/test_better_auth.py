@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from test_support.issuer import HTTP_TIMEOUT, PASSWORD
 
-from harness import HTTP_TIMEOUT, PASSWORD, IssuerProcess
+from harness import IssuerProcess
 
 RATE_LIMIT = 3
 

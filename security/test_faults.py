@@ -7,16 +7,16 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from test_support.postgres import Postgres
+from test_support.waiting import wait_until
 
 from conftest import Stack
 from harness import (
     LOAD_REPORTS,
     BackendProcess,
-    Postgres,
     backend_env,
     bearer,
     database_engine,
-    wait_until,
 )
 from load import count_lost_writes, run_load
 

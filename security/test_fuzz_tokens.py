@@ -21,12 +21,12 @@ from better_auth_jwt import JwksCache, SharedSecretKey
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_support.migrations import migrate
+from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, b64url
 
 from app.application import create_app
 from app.settings import Settings
-from harness import FIGURES, b64url
-from tests.utils.database import migrate
-from tests.utils.tokens import ISSUER, USER_ID, JwksStub, SigningKey
+from harness import FIGURES
 
 EXAMPLES = int(os.environ.get("SECURITY_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(

@@ -5,9 +5,11 @@ one JWKS refetch by the running backend."""
 from collections.abc import Iterator
 
 import pytest
+from test_support.tokens import b64url_json
+from test_support.waiting import wait_until
 
 from conftest import Stack
-from harness import BackendProcess, IssuerProcess, b64url_json, backend_env, bearer, wait_until
+from harness import BackendProcess, IssuerProcess, backend_env, bearer
 
 ROTATION_SECONDS = 4
 GRACE_SECONDS = 120

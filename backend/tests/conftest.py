@@ -9,12 +9,13 @@ import pytest
 from better_auth_jwt import JwksCache
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from test_support.migrations import migrate
+from test_support.postgres import throwaway_postgres
+from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
 
 from app.application import create_app
 from app.db import create_db_engine
 from app.settings import Settings
-from tests.utils.database import migrate, throwaway_postgres
-from tests.utils.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,12 @@ from typing import Annotated
 from better_auth_jwt import RefusalReason
 from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
+from test_support.tokens import USER_ID, TokenFactory
 
 from app.api.tasks import TaskListQuery
 from app.db import create_db_engine, normalize_database_url
 from app.logging import JsonFormatter
 from tests.conftest import AppFactory, bearer
-from tests.utils.tokens import USER_ID, TokenFactory
 
 TASKS = f"/api/{USER_ID}/tasks"
 TASKS_TEMPLATE = "/api/{user_id}/tasks"

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from better_auth_jwt import JwksCache
 from fastapi.testclient import TestClient
+from test_support.issuer import Issuer, better_auth_issuer
+from test_support.tokens import TokenFactory
 
 from tests.conftest import AppFactory, bearer
-from tests.utils.better_auth import Issuer, better_auth_issuer
-from tests.utils.tokens import TokenFactory
 
 SHARED_SECRET = "integration-test-shared-secret-0123456789abcdef"
 

@@ -5,8 +5,7 @@ import asyncio
 import httpx
 import pytest
 from better_auth_jwt import JwksCache, KeysUnavailable, TokenError, parse_jwks
-
-from tests.utils.tokens import JwksStub, SigningKey
+from test_support.tokens import JwksStub, SigningKey
 
 
 class FakeClock:

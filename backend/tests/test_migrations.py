@@ -6,9 +6,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
+from test_support.migrations import downgrade, migrate
 
 from app.db import create_db_engine, normalize_database_url
-from tests.utils.database import downgrade, migrate
 
 
 def test_migration_matches_the_models(database_url: str) -> None:

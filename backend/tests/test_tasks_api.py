@@ -6,10 +6,10 @@ from datetime import date, datetime
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from test_support.tokens import OTHER_USER_ID, USER_ID, TokenFactory
 
 from tests.conftest import bearer
 from tests.utils.tasks import create_task, insert_tasks, stored_rows
-from tests.utils.tokens import OTHER_USER_ID, USER_ID, TokenFactory
 
 TASKS = f"/api/{USER_ID}/tasks"
 BOB_TASKS = f"/api/{OTHER_USER_ID}/tasks"

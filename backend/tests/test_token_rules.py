@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from tests.conftest import AppFactory, bearer
-from tests.utils.tokens import (
+from test_support.tokens import (
     DROP,
     OTHER_USER_ID,
     USER_ID,
@@ -20,6 +18,8 @@ from tests.utils.tokens import (
     b64url,
     forge,
 )
+
+from tests.conftest import AppFactory, bearer
 
 TASKS = f"/api/{USER_ID}/tasks"
 

@@ -12,8 +12,7 @@ from better_auth_jwt import (
     TokenVerifier,
     VerifiedTokenCache,
 )
-
-from tests.utils.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
+from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
 
 SECRET = "s" * 40
 

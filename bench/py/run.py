@@ -8,30 +8,29 @@ The run ends with the four ratio lines docs/BENCHMARKS.md describes.
 
 import json
 import os
-import select
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from contextlib import ExitStack, closing
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from alembic.config import Config
+from test_support.issuer import Account, better_auth_issuer
+from test_support.migrations import migrate
+from test_support.ports import free_port
+from test_support.postgres import Postgres, PostgresUnavailable
 
 # Starlette's TestClient (used by the growth part) nudges toward httpx2; the backend ships httpx.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 import growth  # noqa: E402
 import verify_cost  # noqa: E402
-
-from alembic import command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKEND = ROOT / "backend"
@@ -40,6 +39,7 @@ FRONTEND = ROOT / "frontend"
 DOCS = ROOT / "docs"
 RESULTS = BENCH / "results"
 TSX = FRONTEND / "node_modules" / ".bin" / "tsx"
+ISSUER_SCRIPT = BENCH / "ts" / "issuer.ts"  # the app's Better Auth, /get-session not rate-limited
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 PIN = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
@@ -98,84 +98,12 @@ def pinned(cpu: int, command: list[str]) -> list[str]:
     return ["taskset", "-c", str(cpu), *command] if PIN else command
 
 
-def free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def migrate(database_url: str) -> None:
-    config = Config(str(BACKEND / "alembic.ini"))
-    config.attributes["database_url"] = database_url
-    config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
-
-
 def stop(process: subprocess.Popen[Any]) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
-
-
-# --- the real Better Auth issuer -------------------------------------------------------------
-
-
-@dataclass
-class Issuer:
-    url: str
-    jwks_url: str
-    user_id: str
-    cookie: str
-    client: httpx.Client
-
-    def token(self) -> str:
-        response = self.client.get("/api/auth/token", headers={"cookie": self.cookie})
-        response.raise_for_status()
-        token: str = response.json()["token"]
-        return token
-
-
-def start_issuer(stack: ExitStack, workdir: Path, port: int) -> subprocess.Popen[str]:
-    if not TSX.exists():
-        raise SystemExit("frontend dependencies are missing: run `npm ci` in frontend/ first")
-    process = subprocess.Popen(
-        pinned(LOAD_CPU, [str(TSX), str(BENCH / "ts" / "issuer.ts")]),
-        cwd=FRONTEND,
-        env={**os.environ, "PORT": str(port), "DATABASE_URL": f"file:{workdir / 'auth.db'}"},
-        stdout=subprocess.PIPE,
-        stderr=open(workdir / "issuer.log", "w"),  # noqa: SIM115 - closed with the process
-        text=True,
-    )
-    stack.callback(stop, process)
-    return process
-
-
-def signed_up_user(stack: ExitStack, workdir: Path, process: subprocess.Popen[str]) -> Issuer:
-    """Waits for the issuer, then signs a user up over HTTP (session cookie, user id)."""
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], 120)
-    line = process.stdout.readline() if ready else ""
-    if not line:
-        raise SystemExit(f"the Better Auth issuer did not start; see {workdir / 'issuer.log'}")
-    info = json.loads(line)
-    client = stack.enter_context(
-        httpx.Client(base_url=info["url"], headers={"Origin": info["url"]}, timeout=30)
-    )
-    signed_up = client.post(
-        "/api/auth/sign-up/email",
-        json={
-            "name": "Bench User",
-            "email": "bench@example.com",
-            "password": "correct horse battery staple",
-        },
-    )
-    signed_up.raise_for_status()
-    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    client.cookies.clear()  # every later call sends the cookie explicitly
-    return Issuer(info["url"], info["jwksUrl"], signed_up.json()["user"]["id"], cookie, client)
 
 
 # --- the four servers under load -------------------------------------------------------------
@@ -315,10 +243,10 @@ def run_load(plan: dict[str, Any]) -> dict[str, list[dict[str, float]]]:
     return trials
 
 
-def load_test(issuer: Issuer, urls: dict[str, str], pids: dict[str, int]) -> dict[str, Any]:
-    token = issuer.token()  # fresh: 15 minutes outlast the whole load test
+def load_test(user: Account, urls: dict[str, str], pids: dict[str, int]) -> dict[str, Any]:
+    token = user.token()  # fresh: 15 minutes outlast the whole load test
     # Every variant gets identical request bytes; each reads the credential it understands.
-    headers = {"Authorization": f"Bearer {token}", "Cookie": issuer.cookie}
+    headers = {"Authorization": f"Bearer {token}", "Cookie": user.cookie}
     check_servers(urls, headers)
     plan = {
         "urls": urls,
@@ -358,7 +286,7 @@ def load_test(issuer: Issuer, urls: dict[str, str], pids: dict[str, int]) -> dic
 def round_ratio(load: dict[str, Any], ours: str, other: str) -> float:
     """Median over the rounds of ours / other: each pair ran back to back in the same round."""
     pairs = zip(load[ours]["trials"], load[other]["trials"], strict=True)
-    return statistics.median(a["rps"] / b["rps"] for a, b in pairs)
+    return statistics.median(float(a["rps"]) / float(b["rps"]) for a, b in pairs)
 
 
 # --- in-process parts ------------------------------------------------------------------------
@@ -396,23 +324,18 @@ def growth_test(workdir: Path) -> dict[str, Any]:
     results = {"sqlite": on_server_core(growth.measure, url, *args)}
     if QUICK:
         return results
-    # Postgres too, in a throwaway cluster (the same script the backend's tests use).
-    script = ROOT / "scripts" / "throwaway-postgres.sh"
-    pg_dir = tempfile.mkdtemp(prefix="tasks-bench-pg-")
+    # Postgres too, in a throwaway cluster (the same one the backend's tests use).
     try:
-        started = subprocess.run(
-            ["bash", str(script), "start", pg_dir], capture_output=True, text=True, timeout=120
-        )
-        if started.returncode != 0:
-            log(f"Postgres skipped: {started.stderr.strip()[:200]}")
-            return results
-        pg_url = started.stdout.strip()
-        migrate(pg_url)
+        cluster = Postgres.start()
+    except (PostgresUnavailable, RuntimeError) as reason:
+        log(f"Postgres skipped: {str(reason)[:200]}")
+        return results
+    try:
+        migrate(cluster.url)
         log("growth on Postgres")
-        results["postgres"] = on_server_core(growth.measure, pg_url, *args)
+        results["postgres"] = on_server_core(growth.measure, cluster.url, *args)
     finally:
-        subprocess.run(["bash", str(script), "stop", pg_dir], capture_output=True)
-        shutil.rmtree(pg_dir, ignore_errors=True)
+        cluster.stop()
     return results
 
 
@@ -443,22 +366,32 @@ def main() -> None:
     with ExitStack() as stack:
         workdir = Path(tempfile.mkdtemp(prefix="tasks-bench-"))
         stack.callback(shutil.rmtree, workdir, True)
-        log("starting the Better Auth issuer and the servers")
+        log("starting the servers and the Better Auth issuer")
         issuer_port = free_port()
-        issuer_process = start_issuer(stack, workdir, issuer_port)
         database_url = f"sqlite:///{workdir / 'app.db'}"
         migrate(database_url)
+        # The servers start first (their imports are slow) and retry the issuer's JWKS shortly.
         servers = start_servers(stack, workdir, f"http://localhost:{issuer_port}", database_url)
-        issuer = signed_up_user(stack, workdir, issuer_process)
+        issuer = stack.enter_context(
+            better_auth_issuer(
+                script=ISSUER_SCRIPT,
+                command_prefix=pinned(LOAD_CPU, []),
+                log_path=workdir / "issuer.log",
+                PORT=str(issuer_port),
+                DATABASE_URL=f"file:{workdir / 'auth.db'}",
+            )
+        )
+        user = issuer.account("Bench User")
+        stack.callback(user.client.close)
         # The user's tasks among other users' (the same database for every variant).
         growth.insert_rows(
-            database_url, issuer.user_id, SEEDED_TASKS, other_users=100 if QUICK else 1_000
+            database_url, user.user_id, SEEDED_TASKS, other_users=100 if QUICK else 1_000
         )
-        urls = wait_for_servers(workdir, servers, issuer.user_id)
+        urls = wait_for_servers(workdir, servers, user.user_id)
         log("servers up")
         pids = {name: p.pid for name, p in zip(VARIANTS, servers.values(), strict=True)}
-        pids["issuer"] = issuer_process.pid
-        results["load"] = load_test(issuer, urls, pids)
+        pids["issuer"] = issuer.pid
+        results["load"] = load_test(user, urls, pids)
         log("verification cost")
         results["verify"] = on_server_core(
             verify_cost.measure, PLAN.verify_number, PLAN.verify_repeat

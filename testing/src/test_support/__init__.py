@@ -1,1 +1,8 @@
-"""Test support for every Python suite: a real Better Auth issuer, tokens, databases, ports."""
+"""Test support shared by every Python suite of this repository (backend/tests, security/, bench/).
+
+- `tokens`: tokens minted with locally generated keys, hand-made tokens, a JWKS endpoint stub;
+- `issuer`: a real Better Auth issuer (the frontend's own configuration) and users signed up on it;
+- `postgres`: throwaway PostgreSQL clusters (scripts/throwaway-postgres.sh);
+- `migrations`: the backend's Alembic migrations, applied in-process;
+- `ports`, `waiting`: a free port on 127.0.0.1, and polling until something holds.
+"""

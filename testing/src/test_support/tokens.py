@@ -1,4 +1,6 @@
-"""Test-only token minting: a locally generated Ed25519 key pair served as a JWKS by a stub."""
+"""Tokens minted with a locally generated Ed25519 key, hand-made tokens, and a JWKS endpoint stub.
+
+For unit tests: a real Better Auth issuer (test_support.issuer) is what proves interoperability."""
 
 import base64
 import json
@@ -40,27 +42,39 @@ class SigningKey:
         )
 
 
+_DROP = object()
+DROP: Any = _DROP  # pass as a claim value to leave the claim out
+
+
+def token_claims(sub: str = USER_ID, *, issuer: str = ISSUER, **overrides: Any) -> dict[str, Any]:
+    """Claims shaped like a Better Auth token's, valid for 15 minutes from now, with `overrides`
+    (a value of DROP leaves that claim out)."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "id": sub,
+        "email": f"{sub}@example.com",
+        "name": "Test User",
+        "sid": secrets.token_urlsafe(24),
+        "iat": now,
+        "exp": now + 15 * 60,
+        "iss": issuer,
+        "aud": issuer,
+    }
+    claims.update(overrides)
+    return {name: value for name, value in claims.items() if value is not _DROP}
+
+
 class TokenFactory:
-    """Mints tokens shaped like Better Auth's: EdDSA, kid, sub/iat/exp/iss/aud + id/email/name."""
+    """Mints tokens shaped like Better Auth's: EdDSA, kid, sub/iat/exp/iss/aud + id/email/name and
+    the session id `sid` (random unless given)."""
 
     def __init__(self, key: SigningKey, issuer: str = ISSUER) -> None:
         self.key = key
         self.issuer = issuer
 
     def claims(self, sub: str = USER_ID, **overrides: Any) -> dict[str, Any]:
-        now = int(time.time())
-        claims: dict[str, Any] = {
-            "sub": sub,
-            "id": sub,
-            "email": f"{sub}@example.com",
-            "name": "Test User",
-            "iat": now,
-            "exp": now + 15 * 60,
-            "iss": self.issuer,
-            "aud": self.issuer,
-        }
-        claims.update(overrides)
-        return {name: value for name, value in claims.items() if value is not _DROP}
+        return token_claims(sub, issuer=self.issuer, **overrides)
 
     def mint(
         self,
@@ -84,10 +98,6 @@ class TokenFactory:
         )
 
 
-_DROP = object()
-DROP: Any = _DROP  # pass as a claim value to leave the claim out
-
-
 def forge(header: dict[str, Any], claims: dict[str, Any], signature: bytes = b"") -> str:
     """A token assembled by hand, for shapes no honest library would produce."""
     return ".".join(
@@ -99,13 +109,20 @@ def forge(header: dict[str, Any], claims: dict[str, Any], signature: bytes = b""
     )
 
 
+def b64url_json(segment: str) -> Any:
+    """The JSON a token segment carries (a header or the claims), unverified."""
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
 class JwksStub:
-    """An in-process issuer JWKS endpoint that counts its hits and can be taken down."""
+    """An in-process issuer JWKS endpoint the test controls: it serves `keys` (or `document`, any
+    JSON value, when set), counts its `hits`, and refuses connections while `up` is False."""
 
     url = f"{ISSUER}/api/auth/jwks"
 
     def __init__(self, *keys: SigningKey) -> None:
         self.keys = list(keys)
+        self.document: Any = None
         self.hits = 0
         self.up = True
 
@@ -113,6 +130,8 @@ class JwksStub:
         self.hits += 1
         if not self.up:
             raise httpx.ConnectError("issuer is down", request=request)
+        if self.document is not None:
+            return httpx.Response(200, json=self.document)
         return httpx.Response(200, json={"keys": [k.public_jwk for k in self.keys]})
 
     @property
