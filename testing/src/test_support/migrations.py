@@ -3,9 +3,9 @@
 Alembic's command API with the backend's own alembic.ini: the same migrations and env.py as the
 documented command, without a process start per database."""
 
+from alembic import command
 from alembic.config import Config
 
-from alembic import command
 from test_support.paths import BACKEND_DIR
 
 
