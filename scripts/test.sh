@@ -2,7 +2,8 @@
 # Runs the test suites and checks, keeps going after a failure so every summary prints,
 # and exits non-zero if any step failed.
 #   scripts/test.sh             everything (what 'make test' and CI run)
-#   scripts/test.sh backend     backend lint, types and tests (SQLite and PostgreSQL)
+#   scripts/test.sh docs        docs/design.md equals ../shared/DESIGN.md (when that exists)
+#   scripts/test.sh backend     lint and types of all Python code; backend tests (SQLite and PostgreSQL)
 #   scripts/test.sh frontend    frontend unit tests, types, lint, production build, OpenAPI types check
 #   scripts/test.sh e2e         browser tests against real servers (builds the frontend first)
 #   scripts/test.sh security    the security and reliability suite (security/run.sh)
@@ -12,7 +13,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(backend frontend e2e security bench)
+[[ ${#suites[@]} -gt 0 ]] || suites=(docs backend frontend e2e security bench)
 wants() { local s; for s in "${suites[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 logdir="$ROOT/.tmp/test-logs"
@@ -103,8 +104,13 @@ if wants e2e; then
 fi
 step "setup: env files" "$ROOT" "$ROOT/scripts/env-files.sh"
 
+if wants docs; then
+  step "docs: design.md in step" "$ROOT" scripts/check-design.sh
+fi
+
 if wants backend; then
-  # The backend's own gate: ruff, ruff format, mypy, pytest on SQLite and PostgreSQL, coverage floors.
+  # The Python gate: ruff, ruff format and mypy over backend/, testing/, security/ and bench/;
+  # then the backend's pytest on SQLite and PostgreSQL, and its coverage floors.
   step "backend: checks and pytest" "$ROOT/backend" bash scripts/check.sh
 fi
 
