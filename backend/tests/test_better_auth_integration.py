@@ -75,8 +75,9 @@ def test_jwks_mode_tokens_are_shaped_as_the_design_says(jwks_issuer: Issuer) -> 
     assert claims["sub"] == user_id
     assert claims["iss"] == claims["aud"] == jwks_issuer.issuer
     assert claims["exp"] - claims["iat"] == 15 * 60
-    # definePayload keeps only what the backend needs.
-    assert set(claims) <= {"sub", "iat", "exp", "iss", "aud", "id", "email", "name"}
+    # definePayload keeps only what the backend needs, and names the session (DESIGN section 9).
+    assert isinstance(claims["sid"], str) and claims["sid"]
+    assert set(claims) <= {"sub", "iat", "exp", "iss", "aud", "id", "email", "name", "sid"}
 
 
 def test_jwks_mode_with_real_better_auth(
