@@ -6,12 +6,13 @@
 
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-backend test-frontend test-e2e security bench bench-quick
+.PHONY: help dev setup test test-backend test-package test-frontend test-e2e security bench bench-quick
 
 help:
 	@echo "make dev            run the app: http://localhost:3000 (backend http://127.0.0.1:8000)"
 	@echo "make test           every test suite and check; non-zero exit if anything failed"
 	@echo "make test-backend   backend lint, types, tests on SQLite and PostgreSQL"
+	@echo "make test-package   the better-auth-jwt package: lint, strict types, tests, its wheel outside the repo"
 	@echo "make test-frontend  frontend unit tests, types, lint, build, OpenAPI types check"
 	@echo "make test-e2e       browser tests against real servers in both auth modes"
 	@echo "make security       attacks, authorization matrix, fuzzing, faults and load (docs/SECURITY.md)"
@@ -30,6 +31,9 @@ test:
 
 test-backend:
 	@scripts/test.sh backend
+
+test-package:
+	@scripts/test.sh package
 
 test-frontend:
 	@scripts/test.sh frontend

@@ -4,6 +4,7 @@
 #   scripts/test.sh             everything (what 'make test' and CI run)
 #   scripts/test.sh docs        docs/design.md equals ../shared/DESIGN.md (when that exists)
 #   scripts/test.sh backend     lint and types of all Python code; backend tests (SQLite and PostgreSQL)
+#   scripts/test.sh package     the better-auth-jwt package: lint, strict types, tests (coverage ≥ 95 %)
 #   scripts/test.sh frontend    frontend unit tests, types, lint, production build, OpenAPI types check
 #   scripts/test.sh e2e         browser tests against real servers (builds the frontend first)
 #   scripts/test.sh security    the security and reliability suite (security/run.sh)
@@ -13,7 +14,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(docs backend frontend e2e security bench)
+[[ ${#suites[@]} -gt 0 ]] || suites=(docs backend package frontend e2e security bench)
 wants() { local s; for s in "${suites[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 logdir="$ROOT/.tmp/test-logs"
@@ -112,6 +113,11 @@ if wants backend; then
   # The Python gate: ruff, ruff format and mypy over backend/, testing/, security/ and bench/;
   # then the backend's pytest on SQLite and PostgreSQL, and its coverage floors.
   step "backend: checks and pytest" "$ROOT/backend" bash scripts/check.sh
+fi
+
+if wants package; then
+  # The verification package on its own: ruff, ruff format, mypy --strict, pytest, coverage ≥ 95 %.
+  step "package: checks and pytest" "$ROOT/packages/better-auth-jwt" bash scripts/check.sh
 fi
 
 built=0

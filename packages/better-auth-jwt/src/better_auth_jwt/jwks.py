@@ -54,9 +54,9 @@ def _loaded(jwk: dict[str, Any], algorithm: str) -> VerificationKey | None:
     """The key, or None when its material cannot be loaded or is too weak."""
     try:
         key = jwt.PyJWK(jwk, algorithm)
-    except Exception:  # any malformed key material only skips that key, never a 500
+    except jwt.PyJWTError:  # PyJWT reports any malformed key material as InvalidKeyError
         return None
-    if jwk.get("kty") == "RSA" and getattr(key.key, "key_size", 0) < MIN_RSA_BITS:
+    if jwk.get("kty") == "RSA" and key.key.key_size < MIN_RSA_BITS:
         return None
     return VerificationKey(key, algorithm)
 

@@ -1,11 +1,13 @@
 """JwksCache on its own: single-flight, cooldown, TTL, failures, recovery, key binding."""
 
 import asyncio
+import logging
 
 import httpx
 import pytest
-from better_auth_jwt import JwksCache, KeysUnavailable, TokenError, parse_jwks
 from test_support.tokens import JwksStub, SigningKey
+
+from better_auth_jwt import JwksCache, KeysUnavailable, TokenError, parse_jwks
 
 
 class FakeClock:
@@ -171,3 +173,80 @@ def test_parse_skips_keys_of_algorithms_not_allowed(key: SigningKey) -> None:
     assert parse_jwks({"keys": [key.public_jwk]}, frozenset({"ES256"})) == {}
     rsa = {"kty": "RSA", "kid": "r", "n": "AQAB", "e": "AQAB"}
     assert parse_jwks({"keys": [rsa]}, frozenset({"RS256"})) == {}  # unusable key material
+
+
+class TestStartingBeforeTheIssuer:
+    """The backend often starts before the frontend: a retry, not an alarm (issue 12 section 4)."""
+
+    async def test_waiting_for_an_issuer_that_is_starting_is_info_not_a_warning(
+        self, key: SigningKey, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        stub, clock = JwksStub(key), FakeClock()
+        stub.up = False
+        cache = make_cache(stub, clock)
+        with caplog.at_level(logging.INFO, logger="better_auth_jwt"):
+            await cache.refresh()
+            clock.now += 59
+            await cache.refresh()
+        assert [r.getMessage() for r in caplog.records] == ["jwks_waiting_for_issuer"] * 2
+        assert all(r.levelno == logging.INFO for r in caplog.records)
+        await cache.close()
+
+    async def test_an_issuer_still_down_after_a_minute_is_a_warning(
+        self, key: SigningKey, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        stub, clock = JwksStub(key), FakeClock()
+        stub.up = False
+        cache = make_cache(stub, clock)
+        await cache.refresh()
+        clock.now += 60
+        with caplog.at_level(logging.INFO, logger="better_auth_jwt"):
+            await cache.refresh()
+        (record,) = caplog.records
+        assert (record.getMessage(), record.levelno) == ("jwks_refresh_failed", logging.WARNING)
+        assert record.__dict__["keys_cached"] is False
+        await cache.close()
+
+    async def test_a_failure_after_keys_were_obtained_is_a_warning_at_once(
+        self, key: SigningKey, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        stub, clock = JwksStub(key), FakeClock()
+        cache = make_cache(stub, clock)
+        await cache.refresh()
+        stub.up = False
+        clock.now += 1
+        with caplog.at_level(logging.INFO, logger="better_auth_jwt"):
+            await cache.refresh()
+        (record,) = caplog.records
+        assert (record.getMessage(), record.levelno) == ("jwks_refresh_failed", logging.WARNING)
+        assert record.__dict__["keys_cached"] is True
+        await cache.close()
+
+    async def test_the_keys_arrive_soon_after_the_issuer_without_any_request(
+        self, key: SigningKey
+    ) -> None:
+        stub = JwksStub(key)
+        stub.up = False
+        cache = JwksCache(stub.url, allowed_algorithms=["EdDSA"], transport=stub.transport)
+        await cache.start()  # the default cooldown (10 s): the first retries come sooner
+        stub.up = True
+        for _ in range(60):
+            if cache.has_keys:
+                break
+            await asyncio.sleep(0.05)
+        assert cache.has_keys, "no retry within 3 s of the issuer coming up"
+        await cache.close()
+
+    async def test_an_issuer_down_for_long_is_asked_at_most_once_per_cooldown(
+        self, key: SigningKey
+    ) -> None:
+        stub = JwksStub(key)
+        stub.up = False
+        cache = JwksCache(
+            stub.url, allowed_algorithms=["EdDSA"], transport=stub.transport, cooldown_seconds=0.1
+        )
+        await cache.start()
+        await asyncio.sleep(1.0)
+        # Backing off 0.1 s at most (the cooldown), and never faster than that once it is reached.
+        assert 4 <= stub.hits <= 11
+        await cache.close()

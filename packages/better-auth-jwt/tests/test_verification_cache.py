@@ -1,18 +1,23 @@
 """The cache of verified tokens: what it remembers, for how long, and what voids an entry."""
 
 import asyncio
+import hashlib
 import inspect
 import time
 
 import pytest
+from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
+
 from better_auth_jwt import (
     JwksCache,
     SharedSecretKey,
     TokenError,
     TokenVerifier,
     VerifiedTokenCache,
+    get_current_user,
+    require_path_user,
 )
-from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
+from better_auth_jwt.verifier import token_digest
 
 SECRET = "s" * 40
 
@@ -59,10 +64,12 @@ async def test_the_cache_never_holds_a_token(jwks_keys, tokens: TokenFactory) ->
     verifier = make_verifier(jwks_keys)
     token = tokens.mint()
     await verifier.verify(token)
-    (digest,) = verifier.remembered._entries
-    assert len(digest) == 32  # a SHA-256 digest
-    assert token.encode() not in repr(verifier.remembered._entries).encode()
-    assert token not in repr(verifier.remembered._entries)
+    assert token_digest(token) == hashlib.sha256(token.encode()).digest()
+    assert token_digest(token) in verifier.remembered
+    entry = verifier.remembered.get(token_digest(token))
+    assert entry is not None
+    for part in token.split("."):
+        assert part not in repr(entry)
 
 
 async def test_refused_tokens_are_not_remembered(jwks_keys, tokens: TokenFactory) -> None:
@@ -181,18 +188,21 @@ async def test_the_cache_is_bounded_and_drops_the_least_recently_used(
     await verifier.verify(second)
     await verifier.verify(first)  # first is now the most recently used
     await verifier.verify(third)
-    digests = list(verifier.remembered._entries)
-    assert len(digests) == 2
-    remaining = {verifier.remembered._entries[d].verified.subject for d in digests}
-    assert remaining == {"user_0", "user_2"}
+    assert len(verifier.remembered) == 2
+    assert token_digest(first) in verifier.remembered
+    assert token_digest(second) not in verifier.remembered
+    assert token_digest(third) in verifier.remembered
 
 
 def test_cache_entries_expire_by_the_clock(jwks_keys, tokens: TokenFactory) -> None:
     clock = FakeClock()
     cache = VerifiedTokenCache(10, clock)
     verifier = make_verifier(jwks_keys, clock=clock)
-    asyncio.run(verifier.verify(tokens.mint()))
-    ((digest, entry),) = verifier.remembered._entries.items()
+    token = tokens.mint()
+    asyncio.run(verifier.verify(token))
+    digest = token_digest(token)
+    entry = verifier.remembered.get(digest)
+    assert entry is not None
     cache.put(digest, entry)
     assert cache.get(digest) is entry
     clock.now = entry.expires_at
@@ -204,7 +214,5 @@ def test_cache_entries_expire_by_the_clock(jwks_keys, tokens: TokenFactory) -> N
 
 def test_auth_dependencies_run_on_the_event_loop() -> None:
     # A sync dependency is sent through the thread pool on every request; these do no I/O.
-    from better_auth_jwt import get_current_user, require_path_user
-
     for dependency in (get_current_user.__call__, require_path_user):
         assert inspect.iscoroutinefunction(dependency), dependency.__name__
