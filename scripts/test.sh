@@ -4,7 +4,8 @@
 #   scripts/test.sh             everything (what 'make test' and CI run)
 #   scripts/test.sh docs        docs/design.md equals ../shared/DESIGN.md (when that exists)
 #   scripts/test.sh backend     lint and types of all Python code; backend tests (SQLite and PostgreSQL)
-#   scripts/test.sh package     the better-auth-jwt package: lint, strict types, tests (coverage ≥ 95 %)
+#   scripts/test.sh package     the better-auth-jwt package: lint, strict types, tests (coverage ≥ 95 %),
+#                               and its wheel installed outside the repository against a real Better Auth
 #   scripts/test.sh frontend    frontend unit tests, types, lint, production build, OpenAPI types check
 #   scripts/test.sh e2e         browser tests against real servers (builds the frontend first)
 #   scripts/test.sh security    the security and reliability suite (security/run.sh)
@@ -93,7 +94,7 @@ report() {
 
 step "setup: backend packages" "$ROOT" ensure_backend_packages
 ensure_uv
-if wants frontend || wants e2e || wants security || wants bench; then
+if wants package || wants frontend || wants e2e || wants security || wants bench; then
   step "setup: frontend packages" "$ROOT" ensure_npm_packages "$ROOT/frontend"
 fi
 if wants bench; then
@@ -118,6 +119,8 @@ fi
 if wants package; then
   # The verification package on its own: ruff, ruff format, mypy --strict, pytest, coverage ≥ 95 %.
   step "package: checks and pytest" "$ROOT/packages/better-auth-jwt" bash scripts/check.sh
+  # Its wheel in a fresh virtual environment outside the repository, against a real Better Auth.
+  step "package: wheel outside the repo" "$ROOT/packages/better-auth-jwt" bash scripts/wheel-test.sh
 fi
 
 built=0
