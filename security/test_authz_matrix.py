@@ -24,7 +24,12 @@ ROUTES: dict[tuple[str, str], int] = {
     ("PUT", "/api/{user_id}/tasks/{task_id}"): 200,
     ("DELETE", "/api/{user_id}/tasks/{task_id}"): 204,
     ("PATCH", "/api/{user_id}/tasks/{task_id}/complete"): 200,
+    ("GET", "/api/{user_id}/tags"): 200,
+    ("PATCH", "/api/{user_id}/tags/{name}"): 200,
+    ("DELETE", "/api/{user_id}/tags/{name}"): 204,
 }
+# The owner's task carries this tag, so that the tag routes have one to name.
+OWNER_TAG = "matrix-tag"
 PUBLIC_ROUTES = {("GET", "/health")}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -81,8 +86,8 @@ def expected_status(identity: str, method: str, path: str) -> int:
         return 403
     if identity == "other_user_on_own_path":
         # Collection routes are the other user's own (their list, their new task); any route that
-        # names the owner's task answers exactly as for a task that does not exist.
-        return 404 if "{task_id}" in path else owner_status
+        # names the owner's task or tag answers exactly as for one that does not exist.
+        return 404 if "{task_id}" in path or "{name}" in path else owner_status
     return 401
 
 
@@ -154,7 +159,9 @@ def test_matrix(
     owner = bearer(stack.alice_token)
     with stack.backend.client() as client:
         created = client.post(
-            f"/api/{stack.alice.user_id}/tasks", json={"title": "Owned"}, headers=owner
+            f"/api/{stack.alice.user_id}/tasks",
+            json={"title": "Owned", "tags": [OWNER_TAG]},
+            headers=owner,
         )
         assert created.status_code == 201, created.text
         task = created.json()
@@ -166,7 +173,7 @@ def test_matrix(
             "expired_token": (stack.alice.user_id, bearer(stack.wait_for_expired_token())),
             "foreign_issuer_token": (stack.alice.user_id, bearer(stack.extra["foreign_token"])),
         }[identity.name]
-        values = {"user_id": user_id, "task_id": str(task["id"])}
+        values = {"user_id": user_id, "task_id": str(task["id"]), "name": OWNER_TAG}
         names = re.findall(r"{(\w+)}", path)
         assert set(names) <= set(values), f"the matrix cannot fill path parameters {names}"
         url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
@@ -182,7 +189,7 @@ def test_matrix(
 
         after = client.get(f"/api/{stack.alice.user_id}/tasks/{task['id']}", headers=owner)
         if identity.name == "owner":
-            if method == "DELETE":
+            if method == "DELETE" and "{task_id}" in path:
                 assert after.status_code == 404
         else:
             FIGURES["attacks_refused"] += 1 if expected in (401, 403, 404) else 0
@@ -190,8 +197,10 @@ def test_matrix(
             if (
                 identity.name == "other_user_on_own_path"
                 and method == "GET"
-                and "{task_id}" not in path
+                and path.endswith("/tasks")
             ):
                 assert task["id"] not in [t["id"] for t in response.json()["items"]]
+            if identity.name == "other_user_on_own_path" and path.endswith("/tags"):
+                assert OWNER_TAG not in [t["name"] for t in response.json()]
             if method == "POST" and response.status_code == 201:
                 assert response.json()["user_id"] == user_id

@@ -14,7 +14,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = SQLModel.metadata
-OWNED_TABLES = {"tasks"}
+OWNED_TABLES = {"tasks", "tags", "task_tags"}
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

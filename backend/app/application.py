@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
-from app.api import health, tasks
+from app.api import health, tags, tasks
 from app.db import create_db_engine
 from app.errors import install_error_handlers
 from app.logging import configure_logging
@@ -50,4 +50,5 @@ def create_app(
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(tasks.router)
+    app.include_router(tags.router)
     return app

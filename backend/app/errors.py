@@ -28,6 +28,12 @@ NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
         "description": "No such task for this user (missing and someone else's look the same)",
     },
 }
+TAG_NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
+    status.HTTP_404_NOT_FOUND: {
+        "model": ErrorBody,
+        "description": "No such tag for this user (missing and someone else's look the same)",
+    },
+}
 
 
 async def database_unavailable_handler(request: Request, error: Exception) -> JSONResponse:

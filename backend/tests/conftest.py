@@ -52,6 +52,8 @@ def _engine_for(engines: dict[str, Engine], url: str) -> Iterator[Engine]:
     engine = engines.setdefault(url, create_db_engine(url))
     yield engine
     with engine.begin() as connection:
+        connection.execute(text("DELETE FROM task_tags"))
+        connection.execute(text("DELETE FROM tags"))
         connection.execute(text("DELETE FROM tasks"))
 
 

@@ -1,25 +1,34 @@
 """The task API of DESIGN section 4: every route scoped to the verified user."""
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from better_auth_jwt import AuthenticatedUser, PathUser
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from pydantic import BaseModel, Field, field_validator
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlmodel import Session, col, func, select
 
 from app.db import SessionDep
 from app.errors import AUTH_ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from app.models import (
     PRIORITY_RANK,
+    TAG_MAX,
+    Priority,
+    Tag,
     Task,
     TaskCreate,
     TaskPublic,
     TasksPublic,
     TaskUpdate,
+    collapse_whitespace,
     refuse_nul,
+    tag_key,
     utc_now,
 )
+from app.recurrence import next_occurrence
+from app.tags import remove_unused_tags, set_task_tags, tasks_with_tag
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=AUTH_ERROR_RESPONSES)
 
@@ -41,8 +50,24 @@ class TaskListQuery(BaseModel):
     order: SortOrder = "desc"
     limit: int = Field(default=50, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=MAX_TASK_ID)
+    tag: str | None = Field(
+        default=None, max_length=TAG_MAX, description="Tasks carrying this tag (any case)"
+    )
+    priority: Priority | None = None
+    due_from: date | None = Field(default=None, description="Due on or after (inclusive)")
+    due_to: date | None = Field(default=None, description="Due on or before (inclusive)")
+    has_due_date: bool | None = None
 
-    _no_nul = field_validator("q")(refuse_nul)
+    _no_nul = field_validator("q", "tag")(refuse_nul)
+    _tag_spacing = field_validator("tag", mode="before")(collapse_whitespace)
+
+    @field_validator("due_to")
+    @classmethod
+    def _not_before_due_from(cls, value: date | None, info: ValidationInfo) -> date | None:
+        due_from = info.data.get("due_from")
+        if value is not None and due_from is not None and value < due_from:
+            raise ValueError("must not be before due_from")
+        return value
 
 
 ListQuery = Annotated[TaskListQuery, Query()]
@@ -74,7 +99,35 @@ def list_conditions(user: AuthenticatedUser, query: TaskListQuery) -> list[Any]:
                 func.lower(func.coalesce(Task.description, "")).like(pattern, escape="/"),
             )
         )
+    if query.tag:
+        tag = select(Tag.id).where(Tag.user_id == user.id, Tag.key == tag_key(query.tag))
+        conditions.append(col(Task.id).in_(tasks_with_tag(tag.scalar_subquery())))
+    if query.priority is not None:
+        conditions.append(Task.priority == query.priority)
+    if query.due_from is not None:
+        conditions.append(col(Task.due_date) >= query.due_from)
+    if query.due_to is not None:
+        conditions.append(col(Task.due_date) <= query.due_to)
+    if query.has_due_date is not None:
+        has = col(Task.due_date).is_not(None)
+        conditions.append(has if query.has_due_date else sa.not_(has))
     return conditions
+
+
+def refuse_recurrence_without_due_date(task: Task, changed: dict[str, Any]) -> None:
+    """An update may not leave a recurring task without a due date (a 422 naming the field sent)."""
+    if task.recurrence is not None and task.due_date is None:
+        field = "recurrence" if "recurrence" in changed else "due_date"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("body", field),
+                    "msg": "Value error, a recurring task needs a due_date",
+                    "input": changed.get(field),
+                }
+            ]
+        )
 
 
 def list_ordering(query: TaskListQuery) -> list[Any]:
@@ -112,9 +165,11 @@ def list_tasks(session: SessionDep, user: PathUser, query: ListQuery) -> Any:
 def create_task(session: SessionDep, user: PathUser, task_in: TaskCreate) -> Any:
     now = utc_now()
     task = Task.model_validate(
-        task_in, update={"user_id": user.id, "created_at": now, "updated_at": now}
+        task_in.model_dump(exclude={"tags"}),
+        update={"user_id": user.id, "created_at": now, "updated_at": now},
     )
     session.add(task)
+    set_task_tags(session, task, task_in.tags)
     session.commit()
     session.refresh(task)
     return task
@@ -128,9 +183,13 @@ def read_task(session: SessionDep, user: PathUser, task_id: TaskId) -> Any:
 @router.put("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
 def update_task(session: SessionDep, user: PathUser, task_id: TaskId, task_in: TaskUpdate) -> Any:
     task = get_owned_task(session, user, task_id)
-    changes = task_in.model_dump(exclude_unset=True)
-    if changes:
+    changes = task_in.model_dump(exclude_unset=True, exclude={"tags"})
+    if changes or task_in.tags is not None:
         task.sqlmodel_update(changes, update={"updated_at": utc_now()})
+        refuse_recurrence_without_due_date(task, changes)
+        if task_in.tags is not None:
+            set_task_tags(session, task, task_in.tags)
+            remove_unused_tags(session, user.id)
         session.add(task)
         session.commit()
         session.refresh(task)
@@ -141,19 +200,33 @@ def update_task(session: SessionDep, user: PathUser, task_id: TaskId, task_in: T
 def delete_task(session: SessionDep, user: PathUser, task_id: TaskId) -> None:
     task = get_owned_task(session, user, task_id)
     session.delete(task)
+    remove_unused_tags(session, user.id)
     session.commit()
 
 
 @router.patch("/{task_id}/complete", response_model=TaskPublic, responses=NOT_FOUND_RESPONSE)
 def toggle_task_completed(session: SessionDep, user: PathUser, task_id: TaskId) -> Any:
-    # One UPDATE flips the flag in the database, so concurrent toggles never lose one another.
+    """Flips `completed`; a recurring task turned completed creates its next occurrence, once.
+
+    One UPDATE flips the flag in the database (a read-then-write would let two concurrent toggles
+    lose one another), and it locks the task's row until the commit: Postgres makes a concurrent
+    toggle wait for it, SQLite allows one writer at a time. So the check of `successor_id` below
+    and the successor's insert happen with no other toggle of this task in between.
+    """
+    now = utc_now()
     task = session.exec(
         sa.update(Task)
         .where(col(Task.id) == task_id, col(Task.user_id) == user.id)
-        .values(completed=sa.not_(col(Task.completed)), updated_at=utc_now())
+        .values(completed=sa.not_(col(Task.completed)), updated_at=now)
         .returning(Task)
     ).scalar_one_or_none()
     if task is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+    if task.completed and task.recurrence is not None and task.successor_id is None:
+        successor = next_occurrence(task, now)
+        session.add(successor)
+        session.flush()
+        task.successor_id = successor.id
+        session.add(task)
     session.commit()
     return task

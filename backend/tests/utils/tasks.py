@@ -41,3 +41,28 @@ def stored_rows(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT * FROM tasks ORDER BY id")).mappings().all()
     return [dict(row) for row in rows]
+
+
+def stored_state(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """Everything the task API writes: tasks, tags and their links (to check nothing changed)."""
+    with engine.connect() as connection:
+        return {
+            table: [
+                dict(row)
+                for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))
+                .mappings()
+                .all()
+            ]
+            for table, order in (
+                ("tasks", "id"),
+                ("tags", "id"),
+                ("task_tags", "task_id, position"),
+            )
+        }
+
+
+def stored_tags(engine: Engine) -> list[tuple[str, str]]:
+    """(user_id, name) of every stored tag."""
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT user_id, name FROM tags ORDER BY user_id, key"))
+        return [(user_id, name) for user_id, name in rows]

@@ -1,0 +1,59 @@
+"""Storing tags: one row per user and case-insensitive name, linked to the tasks that carry it."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.models import Tag, Task, TaskTag, tag_key
+
+
+def user_tags(session: Session, user_id: str, names: Sequence[str]) -> list[Tag]:
+    """The user's tags of these names, in the same order, created where missing.
+
+    INSERT … ON CONFLICT DO NOTHING, so two requests adding the same new tag at once both succeed
+    (a plain insert would fail the second on the unique (user_id, key) constraint).
+    """
+    if not names:
+        return []
+    keys = [tag_key(name) for name in names]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.exec(
+        insert(Tag)
+        .values(
+            [{"user_id": user_id, "name": n, "key": k} for n, k in zip(names, keys, strict=True)]
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+    )
+    found = session.exec(select(Tag).where(Tag.user_id == user_id, col(Tag.key).in_(keys))).all()
+    by_key = {tag.key: tag for tag in found}
+    return [by_key[key] for key in keys]
+
+
+def set_task_tags(session: Session, task: Task, names: Sequence[str]) -> None:
+    """Gives the task exactly these tags, in this order (links it already has are kept)."""
+    tags = user_tags(session, task.user_id, names)
+    links = {link.tag_id: link for link in task.tag_links}
+    task.tag_links = [links.get(tag.id) or TaskTag(tag=tag) for tag in tags]
+    for position, link in enumerate(task.tag_links):
+        link.position = position
+
+
+def remove_unused_tags(session: Session, user_id: str) -> None:
+    """A tag exists while a task carries it: drops the user's tags no task carries any more."""
+    session.flush()
+    carried = select(TaskTag.tag_id).where(TaskTag.tag_id == Tag.id)
+    session.exec(sa.delete(Tag).where(col(Tag.user_id) == user_id, ~carried.exists()))
+
+
+def find_user_tag(session: Session, user_id: str, name: str) -> Tag | None:
+    return session.exec(select(Tag).where(Tag.user_id == user_id, Tag.key == tag_key(name))).first()
+
+
+def tasks_with_tag(tag_id: Any) -> SelectOfScalar[int | None]:
+    """The ids of the tasks carrying a tag (an id, or a subquery giving one)."""
+    return select(col(TaskTag.task_id)).where(TaskTag.tag_id == tag_id)
