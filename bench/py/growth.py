@@ -2,7 +2,8 @@
 
 Rows are bulk-inserted with SQL straight into a migrated database; each point is the median latency
 of `GET /api/{user_id}/tasks` (limit 50, default sort: newest first, plus `total`) through the app as
-shipped, in-process, with one valid token (shared-secret mode: no issuer needed; after its first
+shipped; for the user's own tasks also filtered by a tag (every tenth task carries each of ten tags)
+and by a due-date range of 30 days (one task is due each day, so the range always matches 30), in-process, with one valid token (shared-secret mode: no issuer needed; after its first
 verification the token is served from the verifier's cache, so the handler and the database dominate).
 """
 
@@ -10,7 +11,7 @@ import secrets
 import statistics
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -19,13 +20,18 @@ from sqlalchemy import Engine, insert, text
 
 from app.application import create_app
 from app.db import create_db_engine
-from app.models import Task
+from app.models import Tag, Task
 from app.settings import Settings
 
 USER_ID = "bench-growth-user-00000000000001"
 ISSUER = "http://localhost:3000"
 BATCH = 5_000
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+TAGS = 10
+LIST = f"/api/{USER_ID}/tasks?limit=50"
+BY_TAG = f"{LIST}&tag=tag-3"
+DUE_FROM = date(2026, 2, 1)
+BY_DUE_RANGE = f"{LIST}&due_from={DUE_FROM}&due_to={DUE_FROM + timedelta(days=29)}"
 
 
 def _rows(user_id: str, start: int, count: int) -> Iterator[dict[str, Any]]:
@@ -37,7 +43,7 @@ def _rows(user_id: str, start: int, count: int) -> Iterator[dict[str, Any]]:
             "description": None,
             "completed": n % 3 == 0,
             "priority": ("low", "medium", "high")[n % 3],
-            "due_date": None,
+            "due_date": _EPOCH.date() + timedelta(days=n),
             "created_at": created,
             "updated_at": created,
         }
@@ -55,6 +61,29 @@ def _insert(engine: Engine, rows: Iterator[dict[str, Any]]) -> None:
             connection.execute(insert(Task.__table__), batch)  # type: ignore[attr-defined]
 
 
+def _tag_tasks(engine: Engine, user_id: str) -> None:
+    """Gives the user's untagged tasks one of ten tags each (task id modulo ten)."""
+    with engine.begin() as connection:
+        has_tags = connection.execute(
+            text("SELECT count(*) FROM tags WHERE user_id = :u"), {"u": user_id}
+        ).scalar_one()
+        if not has_tags:
+            connection.execute(
+                insert(Tag.__table__),  # type: ignore[attr-defined]
+                [{"user_id": user_id, "name": f"tag-{n}", "key": f"tag-{n}"} for n in range(TAGS)],
+            )
+        connection.execute(
+            text(
+                "INSERT INTO task_tags (task_id, tag_id, position)"
+                " SELECT t.id, g.id, 0 FROM tasks t JOIN tags g"
+                " ON g.user_id = t.user_id AND g.key = 'tag-' || CAST(t.id % :n AS VARCHAR)"
+                " WHERE t.user_id = :u"
+                " AND NOT EXISTS (SELECT 1 FROM task_tags l WHERE l.task_id = t.id)"
+            ),
+            {"u": user_id, "n": TAGS},
+        )
+
+
 def _token(secret: str) -> str:
     now = int(time.time())
     claims = {"sub": USER_ID, "iat": now, "exp": now + 3600, "iss": ISSUER, "aud": ISSUER}
@@ -65,13 +94,13 @@ def _analyze(engine: Engine) -> None:
     """Fresh planner statistics (what autovacuum / a maintenance job keeps in a live database)."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if engine.dialect.name == "postgresql":
-            connection.execute(text("VACUUM ANALYZE tasks"))
+            for table in ("tasks", "tags", "task_tags"):
+                connection.execute(text(f"VACUUM ANALYZE {table}"))
         else:
             connection.execute(text("ANALYZE"))
 
 
-def _latency_ms(client: TestClient, samples: int) -> float:
-    url = f"/api/{USER_ID}/tasks?limit=50"
+def _latency_ms(client: TestClient, samples: int, url: str = LIST) -> float:
     for _ in range(max(samples // 5, 3)):
         assert client.get(url).status_code == 200
     times = []
@@ -105,10 +134,20 @@ def measure(
         have = 0
         for count in own_counts:
             _insert(engine, _rows(USER_ID, have, count - have))
+            _tag_tasks(engine, USER_ID)
             _analyze(engine)
             have = count
-            results["own"].append({"tasks": count, "p50_ms": _latency_ms(client, samples)})
+            results["own"].append(
+                {
+                    "tasks": count,
+                    "p50_ms": _latency_ms(client, samples),
+                    "by_tag_p50_ms": _latency_ms(client, samples, BY_TAG),
+                    "by_due_range_p50_ms": _latency_ms(client, samples, BY_DUE_RANGE),
+                }
+            )
         with engine.begin() as connection:
+            connection.execute(text("DELETE FROM task_tags"))
+            connection.execute(text("DELETE FROM tags"))
             connection.execute(text("DELETE FROM tasks"))
         _insert(engine, _rows(USER_ID, 0, 50))
         _analyze(engine)  # and VACUUM on Postgres: no dead rows left from the first series
