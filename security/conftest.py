@@ -215,6 +215,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int) -> None:
             f"unexpected statuses {report['unexpected']}, 503s {report['unavailable']}, "
             f"writes acknowledged {report['acknowledged']}, writes lost {report['lost']}"
         )
+    lines.append(
+        "sign-out to 401 revoked on both backend processes (worst of both modes): "
+        f"{FIGURES['revocation_worst_ms']} ms"
+    )
     lines.append(f"secrets and tokens checked absent from logs: {FIGURES['secrets_checked']}")
     terminalreporter.write_sep("=", "security suite figures")
     for line in lines:

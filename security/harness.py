@@ -209,6 +209,9 @@ def backend_env(issuer: IssuerProcess, database_url: str, **extra: str) -> dict[
         "AUTH_MODE": mode,
         "BETTER_AUTH_URL": issuer.origin,
         "AUTH_JWKS_URL": issuer.jwks_url,
+        # The feed of ended sessions, at the issuer's real address like the JWKS (the origin may
+        # say https where the test issuer serves plain HTTP).
+        "AUTH_REVOCATION_URL": f"{issuer.url}/api/auth/revocations",
         "AUTH_ISSUER": issuer.origin,
         "AUTH_AUDIENCE": issuer.origin,
         "CORS_ORIGINS": issuer.origin,

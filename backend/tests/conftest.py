@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from test_support.migrations import migrate
 from test_support.postgres import throwaway_postgres
+from test_support.revocation_feed import FeedStub
 from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
 
 from app.application import create_app
@@ -82,8 +83,18 @@ def jwks(signing_key: SigningKey) -> JwksStub:
     return JwksStub(signing_key)
 
 
+@pytest.fixture
+def feed(signing_key: SigningKey) -> FeedStub:
+    """The frontend's revocation feed, signed with the issuer's key: tests revoke sessions here."""
+    return FeedStub(key=signing_key.private_key, kid=signing_key.kid)
+
+
 def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"better_auth_url": ISSUER, "database_url": "sqlite://"}
+    values: dict[str, Any] = {
+        "better_auth_url": ISSUER,
+        "database_url": "sqlite://",
+        "auth_revocation_poll_seconds": 0.05,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)
 
@@ -92,17 +103,24 @@ AppFactory = Callable[..., TestClient]
 
 
 @pytest.fixture
-def make_client(jwks: JwksStub) -> Iterator[AppFactory]:
-    """Builds a started app (lifespan run) on the given engine and settings."""
+def make_client(jwks: JwksStub, feed: FeedStub) -> Iterator[AppFactory]:
+    """Builds a started app (lifespan run) on the given engine and settings, polling `feed`."""
     clients: list[TestClient] = []
 
-    def build(engine: Engine, keys: Any = None, **settings: Any) -> TestClient:
+    def build(
+        engine: Engine, keys: Any = None, *, live_feed: bool = False, **settings: Any
+    ) -> TestClient:
+        """`live_feed`: poll the real feed at the issuer (a real Better Auth), not the stub."""
         resolved = make_settings(**settings)
         if keys is None and resolved.auth_mode == "jwks":
             keys = JwksCache(
                 jwks.url, allowed_algorithms=resolved.algorithms, transport=jwks.transport
             )
-        client = TestClient(create_app(resolved, keys=keys, engine=engine))
+        if resolved.auth_mode == "shared-secret" and resolved.jwt_secret is not None:
+            feed.secret = resolved.jwt_secret.get_secret_value()
+        transport = None if live_feed else feed.transport_for(resolved.issuer)
+        app = create_app(resolved, keys=keys, engine=engine, revocation_transport=transport)
+        client = TestClient(app)
         client.__enter__()
         clients.append(client)
         return client

@@ -2,12 +2,14 @@
 
 import base64
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
 from better_auth_jwt import JwksCache
 from fastapi.testclient import TestClient
-from test_support.issuer import Issuer, better_auth_issuer
+from sqlalchemy import text
+from test_support.issuer import PASSWORD, Issuer, better_auth_issuer
 from test_support.tokens import TokenFactory
 
 from tests.conftest import AppFactory, bearer
@@ -84,7 +86,9 @@ def test_jwks_mode_with_real_better_auth(
     make_client: AppFactory, sqlite_engine, jwks_issuer: Issuer
 ) -> None:
     keys = JwksCache(jwks_issuer.jwks_url, allowed_algorithms=["EdDSA"])  # real HTTP
-    client = make_client(sqlite_engine, keys=keys, better_auth_url=jwks_issuer.issuer)
+    client = make_client(
+        sqlite_engine, keys=keys, better_auth_url=jwks_issuer.issuer, live_feed=True
+    )
     run_task_lifecycle(client, jwks_issuer)
 
 
@@ -92,7 +96,9 @@ def test_jwks_mode_refuses_tokens_of_another_issuer(
     make_client: AppFactory, sqlite_engine, jwks_issuer: Issuer, tokens: TokenFactory
 ) -> None:
     keys = JwksCache(jwks_issuer.jwks_url, allowed_algorithms=["EdDSA"])
-    client = make_client(sqlite_engine, keys=keys, better_auth_url=jwks_issuer.issuer)
+    client = make_client(
+        sqlite_engine, keys=keys, better_auth_url=jwks_issuer.issuer, live_feed=True
+    )
     user_id, token = jwks_issuer.sign_up()
     # A token signed by a key the issuer never published, and an HS256 token: both refused.
     forged = TokenFactory(tokens.key, issuer=jwks_issuer.issuer).mint(user_id)
@@ -107,6 +113,7 @@ def test_jwks_mode_refuses_tokens_of_another_issuer(
         sqlite_engine,
         keys=JwksCache(jwks_issuer.jwks_url, allowed_algorithms=["EdDSA"]),
         better_auth_url="http://localhost:3999",
+        auth_revocation="off",  # no frontend at that address: nothing would be served
     )
     assert (
         other.get(f"/api/{user_id}/tasks", headers=bearer(token)).json()["reason"]
@@ -124,6 +131,7 @@ def test_shared_secret_mode_with_real_better_auth(
         auth_mode="shared-secret",
         jwt_secret=SHARED_SECRET,
         better_auth_url=shared_secret_issuer.issuer,
+        live_feed=True,
     )
     run_task_lifecycle(client, shared_secret_issuer)
 
@@ -137,6 +145,64 @@ def test_shared_secret_mode_refuses_eddsa_tokens(
         auth_mode="shared-secret",
         jwt_secret=SHARED_SECRET,
         better_auth_url=jwks_issuer.issuer,
+        live_feed=True,
     )
     response = client.get(f"/api/{user_id}/tasks", headers=bearer(token))
     assert response.status_code == 401 and response.json()["reason"] == "unsupported_algorithm"
+
+
+def wait_for_status(client: TestClient, path: str, token: str, status: int) -> dict:
+    deadline = time.monotonic() + 5
+    while True:
+        response = client.get(path, headers=bearer(token))
+        if response.status_code == status or time.monotonic() > deadline:
+            assert response.status_code == status, response.text
+            return response.json()
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("mode", ["jwks", "shared-secret"])
+def test_a_signed_out_session_is_refused_within_5_seconds(
+    make_client: AppFactory, sqlite_engine, jwks_issuer: Issuer, shared_secret_issuer: Issuer, mode
+) -> None:
+    issuer = jwks_issuer if mode == "jwks" else shared_secret_issuer
+    extra = (
+        {"auth_mode": mode, "jwt_secret": SHARED_SECRET}
+        if mode == "shared-secret"
+        else {"keys": JwksCache(issuer.jwks_url, allowed_algorithms=["EdDSA"])}
+    )
+    client = make_client(sqlite_engine, better_auth_url=issuer.issuer, live_feed=True, **extra)
+    person = issuer.account("Leaver")
+    token = person.token()
+    tasks = f"/api/{person.user_id}/tasks"
+    assert client.get(tasks, headers=bearer(token)).status_code == 200
+
+    assert person.client.post("/api/auth/sign-out", json={}).status_code == 200
+    body = wait_for_status(client, tasks, token, 401)
+    assert body["reason"] == "revoked"
+
+
+def test_a_deleted_account_leaves_no_tasks(
+    make_client: AppFactory, sqlite_engine, jwks_issuer: Issuer
+) -> None:
+    keys = JwksCache(jwks_issuer.jwks_url, allowed_algorithms=["EdDSA"])
+    client = make_client(
+        sqlite_engine, keys=keys, better_auth_url=jwks_issuer.issuer, live_feed=True
+    )
+    leaver, stayer = jwks_issuer.account("Leaver"), jwks_issuer.account("Stayer")
+    for person in (leaver, stayer):
+        created = client.post(
+            f"/api/{person.user_id}/tasks", json={"title": "mine"}, headers=bearer(person.token())
+        )
+        assert created.status_code == 201
+
+    deleted = leaver.client.post("/api/auth/delete-user", json={"password": PASSWORD})
+    assert deleted.status_code == 200, deleted.text
+    deadline = time.monotonic() + 5
+    with sqlite_engine.connect() as connection:
+        count = "SELECT count(*) FROM tasks WHERE user_id = :user"
+        while connection.execute(text(count), {"user": leaver.user_id}).scalar_one():
+            assert time.monotonic() < deadline, "the deleted user's tasks are still there"
+            time.sleep(0.05)
+            connection.rollback()
+        assert connection.execute(text(count), {"user": stayer.user_id}).scalar_one() == 1

@@ -3,7 +3,12 @@
 from better_auth_jwt import AuthSettings, BetterAuthJWT, PathUser
 """
 
-from better_auth_jwt.app import BetterAuthJWT, build_key_resolver, build_verifier
+from better_auth_jwt.app import (
+    BetterAuthJWT,
+    build_key_resolver,
+    build_revocation_feed,
+    build_verifier,
+)
 from better_auth_jwt.dependencies import (
     AuthenticatedUser,
     BearerUser,
@@ -13,7 +18,7 @@ from better_auth_jwt.dependencies import (
     get_current_user,
     require_path_user,
 )
-from better_auth_jwt.errors import KeysUnavailable, RefusalReason, TokenError
+from better_auth_jwt.errors import KeysUnavailable, RefusalReason, RevocationsUnknown, TokenError
 from better_auth_jwt.jwks import JwksCache, parse_jwks
 from better_auth_jwt.keys import KeyResolver, SharedSecretKey, VerificationKey
 from better_auth_jwt.responses import (
@@ -27,8 +32,14 @@ from better_auth_jwt.responses import (
     keys_unavailable_handler,
     token_error_handler,
 )
+from better_auth_jwt.revocation import RevocationFeed, RevocationSet
 from better_auth_jwt.settings import AuthSettings
-from better_auth_jwt.verifier import TokenVerifier, VerifiedToken, VerifiedTokenCache
+from better_auth_jwt.verifier import (
+    RevocationCheck,
+    TokenVerifier,
+    VerifiedToken,
+    VerifiedTokenCache,
+)
 
 __all__ = [
     "AUTH_ERROR_RESPONSES",
@@ -46,6 +57,10 @@ __all__ = [
     "KeysUnavailable",
     "PathUser",
     "RefusalReason",
+    "RevocationCheck",
+    "RevocationFeed",
+    "RevocationSet",
+    "RevocationsUnknown",
     "SharedSecretKey",
     "TokenError",
     "TokenErrorBody",
@@ -55,6 +70,7 @@ __all__ = [
     "VerifiedTokenCache",
     "bearer_token",
     "build_key_resolver",
+    "build_revocation_feed",
     "build_verifier",
     "get_current_user",
     "install_exception_handlers",

@@ -19,6 +19,7 @@ RefusalReason = Literal[
     "invalid_audience",
     "missing_claim",
     "invalid_claim",
+    "revoked",
 ]
 
 
@@ -33,3 +34,7 @@ class TokenError(Exception):
 
 class KeysUnavailable(Exception):
     """No verification keys could be obtained yet, e.g. the issuer is not up (503)."""
+
+
+class RevocationsUnknown(Exception):
+    """The current revocations are not known yet, e.g. just after start (503, DESIGN section 9)."""

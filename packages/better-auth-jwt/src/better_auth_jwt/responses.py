@@ -7,11 +7,13 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from better_auth_jwt.errors import KeysUnavailable, RefusalReason, TokenError
+from better_auth_jwt.errors import KeysUnavailable, RefusalReason, RevocationsUnknown, TokenError
 
 logger = logging.getLogger("better_auth_jwt.responses")
 
 KEYS_RETRY_AFTER_SECONDS = 10
+# The revocation feed is polled about every second: the first answer is that far away.
+REVOCATIONS_RETRY_AFTER_SECONDS = 2
 
 
 class ErrorBody(BaseModel):
@@ -37,7 +39,7 @@ FORBIDDEN_RESPONSE: dict[str, Any] = {
 }
 KEYS_UNAVAILABLE_RESPONSE: dict[str, Any] = {
     "model": ErrorBody,
-    "description": "Signing keys are unavailable for now",
+    "description": "Signing keys or the current revocations are not known yet",
     "headers": {"Retry-After": _header("Seconds to wait before trying again")},
 }
 # The refusals every authenticated route can answer, for a route's or router's `responses=`
@@ -72,6 +74,18 @@ async def keys_unavailable_handler(request: Request, error: Exception) -> JSONRe
     )
 
 
+async def revocations_unknown_handler(request: Request, error: Exception) -> JSONResponse:
+    """503 with `Retry-After`: no token is served before the current revocations are known."""
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={
+            "detail": "Starting up: the list of ended sessions is not known yet; try again shortly"
+        },
+        headers={"Retry-After": str(REVOCATIONS_RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(TokenError, token_error_handler)
     app.add_exception_handler(KeysUnavailable, keys_unavailable_handler)
+    app.add_exception_handler(RevocationsUnknown, revocations_unknown_handler)

@@ -47,6 +47,11 @@ class AuthSettings(BaseSettings):
     auth_leeway_seconds: int = Field(default=DEFAULT_LEEWAY_SECONDS, ge=0, le=MAX_LEEWAY_SECONDS)
     auth_max_token_lifetime_seconds: int = DEFAULT_MAX_LIFETIME_SECONDS
     auth_require_sid: bool = False
+    # Revocation (DESIGN section 9): `on` polls the frontend's feed of ended sessions and requires
+    # `sid`; `off` is only for an issuer that is a plain Better Auth without that feed.
+    auth_revocation: Literal["on", "off"] = "on"
+    auth_revocation_url: str | None = None
+    auth_revocation_poll_seconds: float = Field(default=1.0, gt=0, le=2)
     auth_verified_token_cache_size: int = Field(default=DEFAULT_CACHED_TOKENS, ge=0)
     jwks_cache_ttl_seconds: float = Field(default=300, gt=0)
     jwks_refetch_cooldown_seconds: float = Field(
@@ -108,6 +113,19 @@ class AuthSettings(BaseSettings):
     @property
     def jwks_url(self) -> str:
         return self.auth_jwks_url or f"{self.better_auth_url}/api/auth/jwks"
+
+    @property
+    def revocation_url(self) -> str:
+        return self.auth_revocation_url or f"{self.better_auth_url}/api/auth/revocations"
+
+    @property
+    def revocation_enabled(self) -> bool:
+        return self.auth_revocation == "on"
+
+    @property
+    def require_sid(self) -> bool:
+        """Every token names its session when revocation is on (it is what gets revoked)."""
+        return self.auth_require_sid or self.revocation_enabled
 
     @property
     def issuer(self) -> str:

@@ -9,7 +9,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 
@@ -24,6 +24,13 @@ REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
 TIME_CLAIMS = ("exp", "iat", "nbf")
 # Compact JWS: three base64url segments. Anything else is refused before any parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+class RevocationCheck(Protocol):
+    """Refuses tokens of ended sessions (DESIGN section 9): `TokenError("revoked")`, or
+    `RevocationsUnknown` (a 503) while the current revocations are not known. No I/O."""
+
+    def check(self, sid: str | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ class TokenVerifier:
         max_lifetime_seconds: int = DEFAULT_MAX_LIFETIME_SECONDS,
         require_sid: bool = False,
         cached_tokens: int = DEFAULT_CACHED_TOKENS,
+        revocations: RevocationCheck | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._keys = keys
@@ -136,6 +144,7 @@ class TokenVerifier:
         self._leeway = leeway_seconds
         self._max_lifetime = max_lifetime_seconds
         self._require_sid = require_sid
+        self._revocations = revocations
         self._required_claims = [*REQUIRED_CLAIMS, *(["sid"] if require_sid else [])]
         self.remembered = VerifiedTokenCache(cached_tokens, clock)
 
@@ -159,8 +168,10 @@ class TokenVerifier:
             self._check_session_id(claims)
             verified = VerifiedToken(subject=claims["sub"], claims=claims)
             self._remember(digest, verified, kid, key)
-        # Checks that can change while a token is valid (DESIGN section 9: revocation) go here,
-        # after the cache, so that they apply to remembered tokens too.
+        # Checks that can change while a token is valid go here, after the cache, so that they
+        # apply to remembered tokens too: a session ended since (DESIGN section 9).
+        if self._revocations is not None:
+            self._revocations.check(verified.session_id)
         return verified
 
     async def _remembered(self, digest: bytes) -> VerifiedToken | None:
