@@ -8,16 +8,16 @@ backend within 5 s, and that an account deletion purges that user's rows.
 import base64
 import json
 import time
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text
+from test_support.issuer import HTTP_TIMEOUT, PASSWORD
 
 from conftest import Stack
 from harness import (
     FIGURES,
-    HTTP_TIMEOUT,
-    PASSWORD,
     BackendProcess,
     backend_env,
     bearer,
@@ -27,9 +27,12 @@ from harness import (
 PROPAGATION_SECONDS = 5
 
 
-def claims_of(token: str) -> dict:
+def claims_of(token: str) -> dict[str, Any]:
     segment = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    )
+    return claims
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,7 @@ def second_backend(stack: Stack, database_url: str) -> BackendProcess:
     return BackendProcess(f"{stack.mode}-revocation", env).start()
 
 
-def feed_message(stack: Stack) -> dict:
+def feed_message(stack: Stack) -> dict[str, Any]:
     response = httpx.get(
         f"{stack.issuer.url}/api/auth/revocations",
         params={"since": 0, "nonce": "n" * 24},
