@@ -2,6 +2,10 @@
 
 BETTER_AUTH_URL=http://localhost:3000 uvicorn app:app        # jwks mode (the default)
 AUTH_MODE=shared-secret JWT_SECRET=… uvicorn app:app        # shared-secret mode
+
+With AUTH_REVOCATION=on (the default) the issuer must serve the revocation feed of this
+repository's frontend (frontend/lib/server/revocation-feed.ts); AUTH_REVOCATION=off for a plain
+Better Auth (tokens of ended sessions then live until they expire).
 """
 
 from fastapi import FastAPI

@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
+from test_support.revocation_feed import FeedStub
 from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
 
 from better_auth_jwt import (
@@ -51,7 +52,7 @@ def build_app(auth: BetterAuthJWT) -> FastAPI:
 
 
 def make_settings(**overrides: Any) -> AuthSettings:
-    values: dict[str, Any] = {"better_auth_url": ISSUER}
+    values: dict[str, Any] = {"better_auth_url": ISSUER, "auth_revocation_poll_seconds": 0.05}
     values.update(overrides)
     return AuthSettings(**values)
 
@@ -85,8 +86,15 @@ AppFactory = Callable[..., TestClient]
 
 
 @pytest.fixture
-def make_client(jwks: JwksStub) -> Iterator[AppFactory]:
-    """Builds a started app (lifespan run) with the given settings; jwks mode reads the stub."""
+def feed(signing_key: SigningKey) -> FeedStub:
+    """The frontend's revocation feed, signed like the issuer's tokens."""
+    return FeedStub(key=signing_key.private_key, kid=signing_key.kid)
+
+
+@pytest.fixture
+def make_client(jwks: JwksStub, feed: FeedStub) -> Iterator[AppFactory]:
+    """Builds a started app (lifespan run) with the given settings; jwks mode reads the stub, and
+    the revocation feed is `feed` (as that issuer would sign it)."""
     clients: list[TestClient] = []
 
     def build(keys: KeyResolver | None = None, **settings: Any) -> TestClient:
@@ -95,7 +103,12 @@ def make_client(jwks: JwksStub) -> Iterator[AppFactory]:
             keys = JwksCache(
                 jwks.url, allowed_algorithms=resolved.algorithms, transport=jwks.transport
             )
-        client = TestClient(build_app(BetterAuthJWT(resolved, keys=keys)))
+        if resolved.jwt_secret is not None:
+            feed.secret = resolved.jwt_secret.get_secret_value()
+        auth = BetterAuthJWT(
+            resolved, keys=keys, revocation_transport=feed.transport_for(resolved.issuer)
+        )
+        client = TestClient(build_app(auth))
         client.__enter__()
         clients.append(client)
         return client

@@ -71,16 +71,27 @@ def test_a_blank_subject_is_refused(client: TestClient, tokens: TokenFactory, su
 
 
 class TestSessionId:
-    def test_not_required_by_default(self, client: TestClient, tokens: TokenFactory) -> None:
+    def test_required_by_default_since_revocation_is_on(
+        self, client: TestClient, tokens: TokenFactory
+    ) -> None:
+        assert reason_of(client, tokens.mint(sid=DROP)) == "missing_claim"
+
+    def test_not_required_with_revocation_off(
+        self, make_client: AppFactory, tokens: TokenFactory
+    ) -> None:
+        client = make_client(auth_revocation="off")
         assert reason_of(client, tokens.mint(sid=DROP)) is None
 
-    def test_named_to_the_app_when_present(self, client: TestClient, tokens: TokenFactory) -> None:
+    def test_named_to_the_app_when_present(
+        self, make_client: AppFactory, tokens: TokenFactory
+    ) -> None:
+        client = make_client(auth_revocation="off")  # optional, so an odd sid is only ignored
         response = client.get("/me", headers=bearer(tokens.mint(sid="session-1")))
         assert response.json()["sid"] == "session-1"
         assert client.get("/me", headers=bearer(tokens.mint(sid=7))).json()["sid"] is None
 
     def test_required_when_configured(self, make_client: AppFactory, tokens: TokenFactory) -> None:
-        client = make_client(auth_require_sid=True)
+        client = make_client(auth_require_sid=True, auth_revocation="off")
         assert reason_of(client, tokens.mint(sid="9f2c0d2e-session")) is None
         assert reason_of(client, tokens.mint(sid=DROP)) == "missing_claim"
 

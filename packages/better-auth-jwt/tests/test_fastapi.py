@@ -67,7 +67,7 @@ def test_no_keys_yet_is_a_503_with_retry_after(
 
 def test_the_lifespan_prefetches_and_closes_the_jwks(tokens: TokenFactory, jwks: JwksStub) -> None:
     cache = JwksCache(jwks.url, allowed_algorithms=["EdDSA"], transport=jwks.transport)
-    auth = BetterAuthJWT(AuthSettings(), keys=cache)
+    auth = BetterAuthJWT(AuthSettings(auth_revocation="off"), keys=cache)
     app = FastAPI(lifespan=auth.lifespan)
     auth.install(app)
 

@@ -46,7 +46,8 @@ def serve(make_client: AppFactory) -> Callable[..., TestClient]:
         cache = JwksCache(
             JWKS_URL, allowed_algorithms=algorithms.split(","), transport=published.transport()
         )
-        return make_client(keys=cache, auth_algorithms=algorithms)
+        # About the JWKS only: no revocation feed signed by these keys.
+        return make_client(keys=cache, auth_algorithms=algorithms, auth_revocation="off")
 
     return build
 

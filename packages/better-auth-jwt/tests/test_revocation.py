@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from test_support.revocation_feed import ISSUER, FeedStub
+from test_support.revocation_feed import FeedStub
+from test_support.tokens import ISSUER
 
 from better_auth_jwt import RevocationsUnknown, TokenError, VerificationKey
 from better_auth_jwt.revocation import RevocationFeed, RevocationSet
