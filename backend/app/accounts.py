@@ -9,8 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import Engine, delete
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import SQLModel
+from starlette.concurrency import run_in_threadpool
 
 from app import models  # noqa: F401  (registers every table in SQLModel.metadata)
 
