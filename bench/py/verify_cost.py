@@ -2,15 +2,23 @@
 
 Runs in-process on a fixed core. The floor is the `cryptography` package's own check on the same
 key and the same bytes: Ed25519PublicKey.verify for EdDSA, HMAC-SHA256 + compare_digest for HS256.
+
+`alternatives()` (run this file: `cd backend && uv run python ../bench/py/verify_cost.py`, add
+`--with joserfc` to `uv run` to include it) sets a first sight beside other ways of checking the
+same EdDSA token: PyJWT's `jwt.decode` alone, PyJWT's `PyJWS().decode_complete` (signature only),
+and joserfc's `jwt.decode` + `JWTClaimsRegistry.validate`, the choice docs/BENCHMARKS.md explains.
 """
 
 import asyncio
 import base64
 import hashlib
 import hmac
+import importlib.util
 import secrets
 import statistics
+import sys
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
@@ -189,3 +197,95 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
     loop.run_until_complete(cache.close())
     loop.close()
     return results
+
+
+def _ratios(timings: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    return {
+        name: {
+            "us": statistics.median(t) / 1000,
+            "vs_raw": statistics.median(a / b for a, b in zip(t, timings["raw"], strict=True)),
+        }
+        for name, t in timings.items()
+    }
+
+
+def alternatives(number: int, repeat: int) -> dict[str, dict[str, float]]:
+    """A token seen for the first time, checked by each candidate, against the raw check."""
+    loop = asyncio.new_event_loop()
+    private_key = Ed25519PrivateKey.generate()
+    public_key = private_key.public_key()
+    kid = secrets.token_urlsafe(24)[:32]
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64url(raw), "kid": kid, "alg": "EdDSA"}
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json={"keys": [jwk]}))
+    cache = JwksCache(ISSUER + "/api/auth/jwks", allowed_algorithms=["EdDSA"], transport=transport)
+    loop.run_until_complete(cache.refresh())
+    ours = TokenVerifier(
+        keys=cache,
+        algorithms=["EdDSA"],
+        issuer=ISSUER,
+        audience=ISSUER,
+        require_kid=True,
+        cached_tokens=0,
+    )
+    token = jwt.encode(_claims(), private_key, algorithm="EdDSA", headers={"kid": kid})
+    head, payload, signature = token.split(".")
+    message, sig = f"{head}.{payload}".encode(), _b64url_decode(signature)
+    pyjwk = jwt.PyJWK(jwk, "EdDSA")
+    pyjws = jwt.PyJWS()
+
+    def pyjwt_decode() -> object:
+        return jwt.decode(
+            token,
+            pyjwk,
+            algorithms=["EdDSA"],
+            issuer=ISSUER,
+            audience=ISSUER,
+            leeway=30,
+            options={"require": ["sub", "exp", "iat", "iss", "aud"]},
+        )
+
+    async def ours_first_sight() -> object:
+        return await ours.verify(token)
+
+    operations = {
+        "raw": _sync_loop(lambda: public_key.verify(sig, message)),
+        "ours_first_sight": _async_loop(loop, ours_first_sight),
+        "pyjwt_decode": _sync_loop(pyjwt_decode),
+        "pyjws_decode_complete_signature_only": _sync_loop(
+            lambda: pyjws.decode_complete(token, pyjwk, algorithms=["EdDSA"])
+        ),
+    }
+    if importlib.util.find_spec("joserfc") is not None:
+        from joserfc import jwt as joserfc_jwt  # type: ignore[import-not-found]
+        from joserfc.jwk import OKPKey  # type: ignore[import-not-found]
+
+        okp = OKPKey.import_key(jwk)
+        essential = {"essential": True}
+        registry = joserfc_jwt.JWTClaimsRegistry(
+            leeway=30,
+            iss={"essential": True, "value": ISSUER},
+            aud={"essential": True, "value": ISSUER},
+            sub=essential,
+            exp=essential,
+            iat=essential,
+        )
+
+        def joserfc_decode() -> object:
+            decoded = joserfc_jwt.decode(token, okp, algorithms=["EdDSA"])
+            registry.validate(decoded.claims)
+            return decoded
+
+        operations["joserfc_decode_and_validate"] = _sync_loop(joserfc_decode)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # joserfc: "EdDSA is deprecated via RFC 9864"
+        timings = _interleaved(operations, number, repeat)
+    loop.run_until_complete(cache.close())
+    loop.close()
+    return _ratios(timings)
+
+
+if __name__ == "__main__":
+    figures = alternatives(number=2000, repeat=15)
+    for name, figure in figures.items():
+        sys.stdout.write(f"{name:40s} {figure['us']:8.1f} us  {figure['vs_raw']:5.2f} x raw\n")
