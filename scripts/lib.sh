@@ -36,12 +36,39 @@ ensure_npm_packages() {
   if [[ -f "$stamp" && "$stamp" -nt "$dir/package-lock.json" && "$stamp" -nt "$dir/package.json" ]]; then
     return
   fi
-  say "installing npm packages in ${dir#"$ROOT"/} (from the lock file)"
-  if ! (cd "$dir" && npm ci --no-audit --no-fund); then
+  say "installing npm packages in ${dir#"$ROOT"/} (from the lock file; a few minutes on a first run)"
+  if ! npm_with_progress "$dir" ci --no-audit --no-fund; then
     warn "npm ci refused the lock file in ${dir#"$ROOT"/}; falling back to npm install"
-    (cd "$dir" && npm install --no-audit --no-fund)
+    npm_with_progress "$dir" install --no-audit --no-fund
   fi
   touch "$stamp"
+}
+
+# npm_with_progress DIR ARGS...: runs `npm ARGS...` in DIR and, while it runs, prints every 10 s how
+# long it has been going and how many packages node_modules holds so far (npm itself prints nothing
+# until it is done when its output is not a terminal).
+npm_with_progress() {
+  local dir=$1
+  shift
+  (cd "$dir" && exec npm "$@") &
+  local pid=$! start=$SECONDS status packages
+  while ! wait_for_exit "$pid" 10; do
+    packages=$(find "$dir/node_modules" -mindepth 2 -maxdepth 3 -name package.json 2>/dev/null | wc -l)
+    printf '    ... still installing in %s: %ss, %s packages so far\n' \
+      "${dir#"$ROOT"/}" $((SECONDS - start)) "${packages// /}"
+  done
+  wait "$pid" && status=0 || status=$?
+  return "$status"
+}
+
+# wait_for_exit PID SECONDS: true once PID has exited, false if it still runs after SECONDS.
+wait_for_exit() {
+  local pid=$1 tenths=$(($2 * 10))
+  while ((tenths-- > 0)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  ! kill -0 "$pid" 2>/dev/null
 }
 
 ensure_backend_packages() {

@@ -10,12 +10,13 @@
 #   scripts/test.sh e2e         browser tests against real servers (builds the frontend first)
 #   scripts/test.sh security    the security and reliability suite (security/run.sh)
 #   scripts/test.sh bench       a smoke run of the benchmarks (BENCH_QUICK=1 bench/run.sh)
+#   scripts/test.sh dev         `make dev` on free ports: serves, then SIGTERM / Ctrl-C stop everything
 # Each step's full output is kept in .tmp/test-logs/.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(docs backend package frontend e2e security bench)
+[[ ${#suites[@]} -gt 0 ]] || suites=(docs backend package frontend e2e security bench dev)
 wants() { local s; for s in "${suites[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 logdir="$ROOT/.tmp/test-logs"
@@ -94,7 +95,7 @@ report() {
 
 step "setup: backend packages" "$ROOT" ensure_backend_packages
 ensure_uv
-if wants package || wants frontend || wants e2e || wants security || wants bench; then
+if wants package || wants frontend || wants e2e || wants security || wants bench || wants dev; then
   step "setup: frontend packages" "$ROOT" ensure_npm_packages "$ROOT/frontend"
 fi
 if wants bench; then
@@ -154,6 +155,12 @@ fi
 if wants bench; then
   # Measurements are not asserted; the smoke run proves every benchmark still runs end to end.
   step "bench: quick smoke run" "$ROOT" env BENCH_QUICK=1 bench/run.sh
+fi
+
+if wants dev; then
+  # The dev loop as a newcomer meets it (scripts/tests/test_dev.py), on free ports.
+  step "dev: make dev start and stop" "$ROOT/backend" \
+    uv run pytest -c ../scripts/tests/pytest.ini --rootdir ../scripts/tests ../scripts/tests
 fi
 
 report
