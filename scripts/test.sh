@@ -41,8 +41,8 @@ summary_of() {
   # vitest: "      Tests  12 passed | 1 skipped (13)"
   line=$(plain "$log" | grep -E '^\s*Tests\s+[0-9]' | tail -n 1 | sed -E 's/^\s+//; s/\s+/ /g')
   [[ -n "$line" ]] && { echo "$line"; return; }
-  # bench: the four ratio lines it ends with
-  line=$(grep -E '^[a-z_]+_ratio=' "$log" | tr '\n' ' ')
+  # bench: the ratio lines it ends with, and the CPU cost of auth per request
+  line=$(grep -E '^[a-z_]+(_ratio|_per_request)=' "$log" | tr '\n' ' ')
   [[ -n "$line" ]] && { echo "$line"; return; }
   tail -n 1 "$log" | cut -c1-100
 }
