@@ -6,7 +6,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-backend test-package test-frontend test-e2e security bench bench-quick
+.PHONY: help dev setup test test-backend test-package test-frontend test-e2e test-dev security bench bench-quick
 
 help:
 	@echo "make dev            run the app: http://localhost:3000 (backend http://127.0.0.1:8000)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-package   the better-auth-jwt package: lint, strict types, tests, its wheel outside the repo"
 	@echo "make test-frontend  frontend unit tests, types, lint, build, OpenAPI types check"
 	@echo "make test-e2e       browser tests against real servers in both auth modes"
+	@echo "make test-dev       make dev on free ports: it serves, then SIGTERM / Ctrl-C leave nothing running"
 	@echo "make security       attacks, authorization matrix, fuzzing, faults and load (docs/SECURITY.md)"
 	@echo "make bench          benchmarks, about 5 minutes (docs/BENCHMARKS.md); bench-quick: under 2"
 	@echo "make setup          install everything the above need and write missing env files"
@@ -40,6 +41,9 @@ test-frontend:
 
 test-e2e:
 	@scripts/test.sh e2e
+
+test-dev:
+	@scripts/test.sh dev
 
 security:
 	@scripts/test.sh security
