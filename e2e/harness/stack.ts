@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { startMailServer, stopMailServers } from "./mail";
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const E2E_DIR = path.join(ROOT, "e2e");
 export const WORK_DIR = path.join(E2E_DIR, ".tmp");
@@ -42,6 +44,12 @@ export interface Stack {
   jwtExpiration: string | null;
   frontendUrl: string;
   backendUrl: string;
+  /** Every backend process of the stack (the first is `backendUrl`, the one the page talks to). */
+  backendUrls: string[];
+  /** The backend's DATABASE_URL, for tests that look at its rows. */
+  backendDatabase: string;
+  /** Where the stack's SMTP server writes each message it receives (one JSON file each). */
+  mailDir: string;
   logs: string[];
 }
 
@@ -128,7 +136,8 @@ function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of ["DATABASE_URL", "AUTH_MODE", "JWT_SECRET", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL",
     "NEXT_PUBLIC_API_URL", "CORS_ORIGINS", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_ALGORITHMS",
-    "JWT_EXPIRATION_TIME", "NODE_ENV", "PORT"]) {
+    "JWT_EXPIRATION_TIME", "NODE_ENV", "PORT", "AUTH_REVOCATION", "AUTH_REVOCATION_URL", "SMTP_URL", "EMAIL_FROM",
+    "REQUIRE_EMAIL_VERIFICATION"]) {
     delete env[key];
   }
   return env;
@@ -142,10 +151,15 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   const logs = {
     frontend: path.join(LOG_DIR, `${name}-frontend.log`),
     backend: path.join(LOG_DIR, `${name}-backend.log`),
+    backend2: path.join(LOG_DIR, `${name}-backend-2.log`),
   };
-  const [frontendPort, backendPort] = [await freePort(), await freePort()];
+  const [frontendPort, backendPort, backendPort2] = [await freePort(), await freePort(), await freePort()];
   const frontendUrl = `http://localhost:${frontendPort}`;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
+  const backendUrl2 = `http://127.0.0.1:${backendPort2}`;
+  // A real SMTP server: password-reset emails travel through nodemailer and SMTP, as in production.
+  const mailDir = path.join(dataDir, "mail");
+  const mail = await startMailServer(mailDir);
   const betterAuthSecret = secret();
   const jwtSecret = secret();
 
@@ -171,6 +185,8 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     NODE_ENV: "production",
     BETTER_AUTH_SECRET: betterAuthSecret,
     NEXT_PUBLIC_API_URL: backendUrl, // read by the server at run time: one build serves every stack
+    SMTP_URL: mail.url,
+    EMAIL_FROM: "Tasks <tasks@e2e.test>",
     DATABASE_URL: frontendDb,
     // Many sign-ins from one address in a few minutes: lift Better Auth's rate limit for the harness.
     AUTH_RATE_LIMIT_MAX: "10000",
@@ -194,10 +210,14 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   await run("uv", ["run", "--locked", "alembic", "upgrade", "head"], BACKEND_DIR, backendEnv, logs.backend);
   const backend = startServer("uv", ["run", "--locked", "uvicorn", "app.main:app", "--host", "127.0.0.1",
     "--port", String(backendPort)], BACKEND_DIR, backendEnv, logs.backend);
+  // A second process of the same backend, with its own memory: each learns revocations by itself.
+  const backend2 = startServer("uv", ["run", "--locked", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+    "--port", String(backendPort2)], BACKEND_DIR, backendEnv, logs.backend2);
 
   await Promise.all([
     waitForHttp(`http://127.0.0.1:${frontendPort}/login`, frontend, logs.frontend),
     waitForHttp(`${backendUrl}/health`, backend, logs.backend),
+    waitForHttp(`${backendUrl2}/health`, backend2, logs.backend2),
   ]);
   return {
     mode: config.mode,
@@ -205,7 +225,10 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     jwtExpiration: config.jwtExpiration ?? null,
     frontendUrl,
     backendUrl,
-    logs: [logs.frontend, logs.backend],
+    backendUrls: [backendUrl, backendUrl2],
+    backendDatabase: backendDb,
+    mailDir,
+    logs: [logs.frontend, logs.backend, logs.backend2],
   };
 }
 
@@ -220,6 +243,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Stops every server this process started and the PostgreSQL clusters. */
 export async function stopAll(): Promise<void> {
+  await stopMailServers();
   for (const child of running) killGroup(child, "SIGTERM");
   const deadline = Date.now() + 10_000;
   while (running.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
