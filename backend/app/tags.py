@@ -1,5 +1,6 @@
 """Storing tags: one row per user and case-insensitive name, linked to the tasks that carry it."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +42,21 @@ def set_task_tags(session: Session, task: Task, names: Sequence[str]) -> None:
     task.tag_links = [links.get(tag.id) or TaskTag(tag=tag) for tag in tags]
     for position, link in enumerate(task.tag_links):
         link.position = position
+
+
+def tag_names(session: Session, task_ids: Sequence[int]) -> defaultdict[int, list[str]]:
+    """The tags of these tasks, each task's in its order, in one query."""
+    names: defaultdict[int, list[str]] = defaultdict(list)
+    if task_ids:
+        rows = session.exec(
+            select(TaskTag.task_id, Tag.name)
+            .join(Tag, col(Tag.id) == TaskTag.tag_id)
+            .where(col(TaskTag.task_id).in_(task_ids))
+            .order_by(col(TaskTag.task_id), col(TaskTag.position))
+        )
+        for task_id, name in rows:
+            names[task_id].append(name)  # type: ignore[index]
+    return names
 
 
 def remove_unused_tags(session: Session, user_id: str) -> None:

@@ -8,6 +8,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+# The growth series' filtered lists (bench/py/growth.py): result key, label.
+GROWTH_FILTERS = (
+    ("by_tag_p50_ms", "tag=tag-3 (a tenth of the tasks)"),
+    ("by_due_range_p50_ms", "due_from/due_to (30 days, 30 tasks)"),
+)
+
 
 def _cpu(row: dict[str, Any]) -> str:
     text = f"{row['cpu_us_per_request']:.0f}"
@@ -48,6 +54,11 @@ def table(results: dict[str, Any], labels: dict[str, str]) -> str:
             "  own tasks:   "
             + ", ".join(f"{p['tasks']:,}: {p['p50_ms']:.2f}" for p in series["own"])
         )
+        for key, label in GROWTH_FILTERS:
+            lines.append(
+                f"  {label}: "
+                + ", ".join(f"{p['tasks']:,}: {p[key]:.2f}" for p in series["own"] if key in p)
+            )
         lines.append(
             "  other users: "
             + ", ".join(f"{p['other_users']:,}: {p['p50_ms']:.2f}" for p in series["others"])
@@ -221,6 +232,10 @@ def markdown(results: dict[str, Any], labels: dict[str, str]) -> str:
         )
         out.append("|---|" + "---:|" * len(series["own"]))
         out.append("| p50 ms | " + " | ".join(f"{p['p50_ms']:.2f}" for p in series["own"]) + " |")
+        for key, label in GROWTH_FILTERS:
+            if all(key in p for p in series["own"]):
+                cells = " | ".join(f"{p[key]:.2f}" for p in series["own"])
+                out.append(f"| {label}, p50 ms | {cells} |")
         out.append("")
         out.append(
             f"| {db}: other users (×{series['tasks_per_other_user']} tasks) | "
