@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from test_support.tokens import OTHER_USER_ID, USER_ID, TokenFactory
 
+from app.accounts import purge_users
 from tests.conftest import bearer
 from tests.utils.tasks import create_task, stored_state, stored_tags
 
@@ -311,3 +312,15 @@ def test_two_users_with_the_same_tag_names_stay_apart(
         {"name": "work", "count": 2},
     ]
     assert tags_of(client, alice) == [{"name": "gym", "count": 1}]
+
+
+def test_purging_a_deleted_account_takes_its_tags_and_links_too(
+    client: TestClient, alice: dict[str, str], bob: dict[str, str], engine: Engine
+) -> None:
+    create_task(client, alice, USER_ID, tags=["work", "home"])
+    create_task(client, bob, OTHER_USER_ID, tags=["work"])
+    purge_users(engine, [USER_ID])
+    state = stored_state(engine)
+    assert stored_tags(engine) == [(OTHER_USER_ID, "work")]
+    assert [link["tag_id"] for link in state["task_tags"]] == [state["tags"][0]["id"]]
+    assert tags_of(client, bob, BOB_TAGS) == [{"name": "work", "count": 1}]
