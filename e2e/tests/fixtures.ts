@@ -58,7 +58,8 @@ export async function signIn(page: Page, user: User): Promise<void> {
  * is posted natively instead of through the app.
  */
 export async function tasksLoaded(page: Page): Promise<void> {
-  await expect(page.getByText(/^\d+ tasks?( found)?$/)).toBeVisible();
+  await expect(page.getByText(/^\d+ open · \d+ done$/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Add task" })).toBeEnabled();
 }
 
 export async function reloadTasks(page: Page): Promise<void> {

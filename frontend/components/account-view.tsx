@@ -14,12 +14,12 @@ import { useHydrated } from "@/lib/client/use-hydrated";
 import { describeUserAgent } from "@/lib/client/user-agent";
 
 import { DeleteAccountDialog } from "./delete-account-dialog";
-import { useToast } from "./toasts";
+import { ToastRegion, useToast } from "./toasts";
 import { inputClass, primaryButton, secondaryButton, dangerButton } from "./ui";
 
 type Props = { name: string; email: string; currentSessionId: string };
 
-const section = "rounded-lg bg-white p-6 shadow";
+const section = "rounded-lg bg-surface p-6 shadow";
 // Sessions are fetched in the browser only, so its locale and time zone never meet the server's.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const formatDateTime = (value: Date | string) => dateTime.format(new Date(value));
@@ -28,7 +28,7 @@ const heading = "text-lg font-semibold";
 function ErrorMessage({ error }: { error: string | null }) {
   if (!error) return null;
   return (
-    <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
+    <p role="alert" className="rounded-md border border-danger bg-danger-soft px-3 py-2 text-sm text-danger">
       {error}
     </p>
   );
@@ -38,13 +38,14 @@ export function AccountView({ name, email, currentSessionId }: Props) {
   const router = useRouter();
   const hydrated = useHydrated();
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-4 py-8">
+    <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-8">
       <div className="flex items-baseline justify-between gap-4">
         <h1 className="text-2xl font-semibold">Your account</h1>
-        <Link href="/tasks" className="text-sm font-medium text-blue-700 underline">
+        <Link href="/tasks" className="text-sm font-medium text-accent underline">
           Back to your tasks
         </Link>
       </div>
+      <ToastRegion />
       <ProfileSection name={name} email={email} hydrated={hydrated} onSaved={() => router.refresh()} />
       <PasswordSection hydrated={hydrated} />
       <SessionsSection currentSessionId={currentSessionId} hydrated={hydrated} />
@@ -112,7 +113,7 @@ function ProfileSection({
         </div>
         <div>
           <p className="text-sm font-medium">Email</p>
-          <p className="mt-1 break-all text-sm text-slate-700">{email}</p>
+          <p className="mt-1 break-all text-sm text-muted">{email}</p>
         </div>
         <button type="submit" disabled={!hydrated || busy} className={primaryButton}>
           Save name
@@ -188,7 +189,7 @@ function PasswordSection({ hydrated }: { hydrated: boolean }) {
             required
             className={`mt-1 ${inputClass}`}
           />
-          <p id="new-password-hint" className="mt-1 text-xs text-slate-600">
+          <p id="new-password-hint" className="mt-1 text-xs text-muted">
             8 to 128 characters. Every other device signed in to your account will be signed out.
           </p>
         </div>
@@ -254,15 +255,15 @@ function SessionsSection({ currentSessionId, hydrated }: { currentSessionId: str
       <h2 id="sessions-heading" className={heading}>
         Active sessions
       </h2>
-      <p className="mt-1 text-sm text-slate-600">Each browser or device signed in to your account.</p>
-      {sessions.isPending ? <p className="mt-4 text-sm text-slate-600">Loading sessions…</p> : null}
+      <p className="mt-1 text-sm text-muted">Each browser or device signed in to your account.</p>
+      {sessions.isPending ? <p className="mt-4 text-sm text-muted">Loading sessions…</p> : null}
       {sessions.isError ? (
-        <p role="alert" className="mt-4 text-sm text-red-800">
+        <p role="alert" className="mt-4 text-sm text-danger">
           Could not load your sessions. Reload the page to try again.
         </p>
       ) : null}
       {sessions.data ? (
-        <ul aria-label="Active sessions" className="mt-4 divide-y divide-slate-200">
+        <ul aria-label="Active sessions" className="mt-4 divide-y divide-line">
           {sessions.data.map((session) => {
             const current = session.id === currentSessionId;
             return (
@@ -271,10 +272,10 @@ function SessionsSection({ currentSessionId, hydrated }: { currentSessionId: str
                   <p className="font-medium">
                     {describeUserAgent(session.userAgent)}
                     {current ? (
-                      <span className="ml-2 rounded bg-blue-100 px-2 py-0.5 text-xs font-medium text-blue-900">This browser</span>
+                      <span className="ml-2 rounded bg-raised px-2 py-0.5 text-xs font-medium text-ink">This browser</span>
                     ) : null}
                   </p>
-                  <p className="text-sm text-slate-600">
+                  <p className="text-sm text-muted">
                     Signed in {formatDateTime(session.createdAt)} · last active {formatDateTime(session.updatedAt)}
                   </p>
                 </div>
@@ -312,7 +313,7 @@ function DeleteSection({ hydrated }: { hydrated: boolean }) {
       <h2 id={`${id}-heading`} className={heading}>
         Delete account
       </h2>
-      <p className="mt-1 text-sm text-slate-700">
+      <p className="mt-1 text-sm text-muted">
         Deletes your account and every task and tag in it, and signs out every device. This cannot be undone.
       </p>
       <button type="button" onClick={() => setOpen(true)} disabled={!hydrated} className={`mt-4 ${dangerButton}`}>

@@ -1,45 +1,60 @@
 "use client";
 // Sign-up and sign-in form. It posts (never GETs) so an early submit cannot leak the password into a URL,
-// and its button waits for hydration so an early submit cannot lose what was typed either.
+// and its button waits for hydration so an early submit cannot lose what was typed either. Mistakes are
+// shown at their field (aria-invalid, aria-describedby) and focus goes to the first one.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 
+import { checkAuthForm, describeAuthError, fieldOfAuthError, type AuthField, type FieldErrors } from "@/lib/auth-errors";
 import { authClient } from "@/lib/client/auth-client";
-import { describeAuthError } from "@/lib/auth-errors";
 import { tokenCache } from "@/lib/client/backend";
 import { useHydrated } from "@/lib/client/use-hydrated";
 
-type Mode = "signin" | "signup";
+import { fieldError, inputClass, labelClass, primaryButton } from "./ui";
 
-const field =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-blue-600";
+type Mode = "signin" | "signup";
+const FIELD_ORDER: AuthField[] = ["name", "email", "password"];
 
 export function AuthForm({ mode }: { mode: Mode }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
   const hydrated = useHydrated();
   const signup = mode === "signup";
+
+  function showFieldErrors(errors: FieldErrors) {
+    setFieldErrors(errors);
+    const first = FIELD_ORDER.find((field) => errors[field]);
+    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const name = String(form.get("name") ?? "").trim();
-    const email = String(form.get("email") ?? "").trim();
-    const password = String(form.get("password") ?? "");
-    if ((signup && !name) || !email || !password) {
-      setError(signup ? "Enter your name, email and a password." : "Enter your email and password.");
+    const values = {
+      name: String(form.get("name") ?? "").trim(),
+      email: String(form.get("email") ?? "").trim(),
+      password: String(form.get("password") ?? ""),
+    };
+    setError(null);
+    const problems = checkAuthForm(values, mode);
+    if (Object.keys(problems).length > 0) {
+      showFieldErrors(problems);
       return;
     }
+    setFieldErrors({});
     setBusy(true);
-    setError(null);
     tokenCache.clear();
     const result = signup
-      ? await authClient.signUp.email({ name, email, password })
-      : await authClient.signIn.email({ email, password });
+      ? await authClient.signUp.email({ name: values.name, email: values.email, password: values.password })
+      : await authClient.signIn.email({ email: values.email, password: values.password });
     if (result.error) {
-      setError(describeAuthError(result.error));
+      const field = fieldOfAuthError(result.error);
+      if (field) showFieldErrors({ [field]: describeAuthError(result.error) });
+      else setError(describeAuthError(result.error));
       setBusy(false);
       return;
     }
@@ -47,65 +62,85 @@ export function AuthForm({ mode }: { mode: Mode }) {
     router.refresh();
   }
 
+  const fieldProps = (field: AuthField, hint?: string) => {
+    const describedBy = [fieldErrors[field] ? `${field}-error` : null, hint ?? null].filter(Boolean).join(" ");
+    return {
+      id: field,
+      name: field,
+      "aria-invalid": fieldErrors[field] ? true : undefined,
+      "aria-describedby": describedBy || undefined,
+      onChange: () => fieldErrors[field] && setFieldErrors((all) => ({ ...all, [field]: undefined })),
+      className: `mt-1 ${inputClass}`,
+    };
+  };
+  const problem = (field: AuthField) =>
+    fieldErrors[field] ? (
+      <p id={`${field}-error`} className={fieldError}>
+        {fieldErrors[field]}
+      </p>
+    ) : null;
+
   return (
-    <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
+    <main id="main" className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-semibold">{signup ? "Create your account" : "Sign in to your tasks"}</h1>
-      <form method="post" noValidate onSubmit={onSubmit} className="mt-6 space-y-4 rounded-lg bg-white p-6 shadow">
+      <form
+        ref={formRef}
+        method="post"
+        noValidate
+        onSubmit={onSubmit}
+        className="mt-6 space-y-4 rounded-lg border border-line bg-surface p-6 shadow-sm"
+      >
         {error ? (
-          <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p role="alert" className="rounded-md border border-danger bg-danger-soft px-3 py-2 text-sm text-danger">
             {error}
           </p>
         ) : null}
         {signup ? (
           <div>
-            <label htmlFor="name" className="text-sm font-medium">
+            <label htmlFor="name" className={labelClass}>
               Name
             </label>
-            <input id="name" name="name" type="text" autoComplete="name" required className={field} />
+            <input type="text" autoComplete="name" required {...fieldProps("name")} />
+            {problem("name")}
           </div>
         ) : null}
         <div>
-          <label htmlFor="email" className="text-sm font-medium">
+          <label htmlFor="email" className={labelClass}>
             Email
           </label>
-          <input id="email" name="email" type="email" autoComplete="email" required className={field} />
+          <input type="email" autoComplete="email" required {...fieldProps("email")} />
+          {problem("email")}
         </div>
         <div>
-          <label htmlFor="password" className="text-sm font-medium">
+          <label htmlFor="password" className={labelClass}>
             Password
           </label>
           <input
-            id="password"
-            name="password"
             type="password"
             autoComplete={signup ? "new-password" : "current-password"}
-            aria-describedby={signup ? "password-hint" : undefined}
             required
-            className={field}
+            {...fieldProps("password", signup ? "password-hint" : undefined)}
           />
+          {problem("password")}
           {signup ? (
-            <p id="password-hint" className="mt-1 text-xs text-slate-600">
+            <p id="password-hint" className="mt-1 text-xs text-muted">
               8 to 128 characters.
             </p>
           ) : (
             <p className="mt-1 text-right text-sm">
-              <Link href="/forgot-password" className="font-medium text-blue-700 underline">
+              <Link href="/forgot-password" className="font-medium text-accent underline">
                 Forgot password?
               </Link>
             </p>
           )}
         </div>
-        <button
-          type="submit"
-          disabled={!hydrated || busy}
-          className="w-full rounded-md bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-60"
-        >
+        <button type="submit" disabled={!hydrated || busy} className={`${primaryButton} w-full`}>
           {signup ? "Create account" : "Sign in"}
         </button>
       </form>
-      <p className="mt-4 text-center text-sm text-slate-700">
+      <p className="mt-4 text-center text-sm text-muted">
         {signup ? "Already have an account? " : "New here? "}
-        <Link href={signup ? "/login" : "/signup"} className="font-medium text-blue-700 underline">
+        <Link href={signup ? "/login" : "/signup"} className="font-medium text-accent underline">
           {signup ? "Sign in" : "Create an account"}
         </Link>
       </p>

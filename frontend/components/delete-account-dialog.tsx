@@ -57,18 +57,18 @@ export function DeleteAccountDialog({ onCancel }: { onCancel: () => void }) {
         event.preventDefault();
         cancel();
       }}
-      className="m-auto w-[min(30rem,calc(100vw-2rem))] rounded-lg bg-white p-6 text-slate-900 shadow-xl"
+      className="m-auto w-[min(30rem,calc(100vw-2rem))] rounded-lg bg-surface p-6 text-ink shadow-xl"
     >
       <form method="post" noValidate onSubmit={confirm}>
         <h2 id={`${id}-title`} className="text-lg font-semibold">
           Delete your account?
         </h2>
-        <div id={`${id}-body`} className="mt-2 space-y-2 text-sm text-slate-700">
+        <div id={`${id}-body`} className="mt-2 space-y-2 text-sm text-muted">
           <p>This deletes your account, all your tasks and tags, for good. It cannot be undone.</p>
           <p>Every browser and device signed in to it is signed out.</p>
         </div>
         {error ? (
-          <p role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p role="alert" className="mt-4 rounded-md border border-danger bg-danger-soft px-3 py-2 text-sm text-danger">
             {error}
           </p>
         ) : null}

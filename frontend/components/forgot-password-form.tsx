@@ -38,18 +38,18 @@ export function ForgotPasswordForm() {
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-semibold">Reset your password</h1>
       {sentTo ? (
-        <div role="status" className="mt-6 space-y-2 rounded-lg bg-white p-6 shadow">
+        <div role="status" className="mt-6 space-y-2 rounded-lg bg-surface p-6 shadow">
           <p>
             If an account uses <strong className="break-all">{sentTo}</strong>, we have sent it a link to choose a new
             password.
           </p>
-          <p className="text-sm text-slate-700">The link works once, within an hour. Check your spam folder if it does not arrive.</p>
+          <p className="text-sm text-muted">The link works once, within an hour. Check your spam folder if it does not arrive.</p>
         </div>
       ) : (
-        <form method="post" noValidate onSubmit={send} className="mt-6 space-y-4 rounded-lg bg-white p-6 shadow">
-          <p className="text-sm text-slate-700">Enter the email address of your account and we will send you a link.</p>
+        <form method="post" noValidate onSubmit={send} className="mt-6 space-y-4 rounded-lg bg-surface p-6 shadow">
+          <p className="text-sm text-muted">Enter the email address of your account and we will send you a link.</p>
           {error ? (
-            <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
+            <p role="alert" className="rounded-md border border-danger bg-danger-soft px-3 py-2 text-sm text-danger">
               {error}
             </p>
           ) : null}
@@ -64,8 +64,8 @@ export function ForgotPasswordForm() {
           </button>
         </form>
       )}
-      <p className="mt-4 text-center text-sm text-slate-700">
-        <Link href="/login" className="font-medium text-blue-700 underline">
+      <p className="mt-4 text-center text-sm text-muted">
+        <Link href="/login" className="font-medium text-accent underline">
           Back to sign in
         </Link>
       </p>

@@ -40,18 +40,18 @@ export function ResetPasswordForm({ token, linkError }: { token: string | null; 
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-semibold">Choose a new password</h1>
       {done ? (
-        <div role="status" className="mt-6 space-y-2 rounded-lg bg-white p-6 shadow">
+        <div role="status" className="mt-6 space-y-2 rounded-lg bg-surface p-6 shadow">
           <p>Your password has been reset, and every session of your account has been signed out.</p>
           <p>
-            <Link href="/login" className="font-medium text-blue-700 underline">
+            <Link href="/login" className="font-medium text-accent underline">
               Sign in with your new password
             </Link>
           </p>
         </div>
       ) : (
-        <form method="post" noValidate onSubmit={reset} className="mt-6 space-y-4 rounded-lg bg-white p-6 shadow">
+        <form method="post" noValidate onSubmit={reset} className="mt-6 space-y-4 rounded-lg bg-surface p-6 shadow">
           {error ? (
-            <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
+            <p role="alert" className="rounded-md border border-danger bg-danger-soft px-3 py-2 text-sm text-danger">
               {error}{" "}
               {error === EXPIRED ? (
                 <Link href="/forgot-password" className="font-medium underline">
@@ -73,7 +73,7 @@ export function ResetPasswordForm({ token, linkError }: { token: string | null; 
               required
               className={`mt-1 ${inputClass}`}
             />
-            <p id="new-password-hint" className="mt-1 text-xs text-slate-600">
+            <p id="new-password-hint" className="mt-1 text-xs text-muted">
               8 to 128 characters. Every device signed in to your account will be signed out.
             </p>
           </div>

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { authClient } from "@/lib/client/auth-client";
 import { tokenCache } from "@/lib/client/backend";
 
+import { ThemeSelect } from "./theme-select";
 import { useToast } from "./toasts";
 
 export function SiteHeader({ userName, userEmail }: { userName: string; userEmail: string }) {
@@ -30,21 +31,22 @@ export function SiteHeader({ userName, userEmail }: { userName: string; userEmai
   }
 
   return (
-    <header className="border-b border-slate-200 bg-white">
+    <header className="border-b border-line bg-surface">
       <div className="mx-auto flex max-w-3xl items-center justify-between gap-4 px-4 py-3">
         <p className="text-lg font-semibold">Tasks</p>
         <div className="flex min-w-0 items-center gap-3">
-          <span className="truncate text-sm text-slate-600" title={userEmail}>
+          <ThemeSelect />
+          <span className="hidden truncate text-sm text-muted sm:inline" title={userEmail}>
             {userName}
           </span>
-          <Link href="/account" className="shrink-0 text-sm font-medium text-blue-700 underline">
+          <Link href="/account" className="shrink-0 text-sm font-medium text-accent underline">
             Account
           </Link>
           <button
             type="button"
             onClick={signOut}
             disabled={busy}
-            className="shrink-0 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:opacity-60"
+            className="shrink-0 rounded-md border border-line px-3 py-1.5 text-sm font-medium hover:bg-raised disabled:opacity-60"
           >
             Sign out
           </button>

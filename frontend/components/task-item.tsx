@@ -1,23 +1,22 @@
 "use client";
-// One task in the list: complete toggle, details, inline edit and delete with confirmation.
+// One task in the list: the checkbox first; when it is due in words; quiet Edit and Delete.
 import { useId, useRef, useState, type FormEvent } from "react";
 
-import type { Priority, Task } from "@/lib/api-client";
-import { formatDueDate, isOverdue } from "@/lib/dates";
+import type { Task } from "@/lib/api-client";
+import { useHydrated } from "@/lib/client/use-hydrated";
 import { useDeleteTask, useToggleTask, useUpdateTask } from "@/lib/client/use-tasks";
+import { describeDue } from "@/lib/dates";
 
-import { ConfirmDeleteDialog } from "./confirm-delete-dialog";
-import { useToast } from "./toasts";
-import { inputClass, primaryButton, secondaryButton } from "./ui";
+import { ConfirmDialog } from "./confirm-dialog";
+import { useEditor } from "./editor-context";
+import { PencilIcon, TrashIcon } from "./icons";
+import { readTaskDetails, TaskFields } from "./task-fields";
+import { useClearToast, useToast } from "./toasts";
+import { fieldError, inputClass, labelClass, primaryButton, quietButton, secondaryButton } from "./ui";
 
-const PRIORITY_STYLE: Record<Priority, string> = {
-  high: "bg-red-100 text-red-800 ring-red-200",
-  medium: "bg-amber-100 text-amber-900 ring-amber-200",
-  low: "bg-slate-100 text-slate-700 ring-slate-200",
-};
-
-export function TaskItem({ task, userId }: { task: Task; userId: string }) {
-  const [editing, setEditing] = useState(false);
+export function TaskItem({ task, userId, today }: { task: Task; userId: string; today: string }) {
+  const editor = useEditor();
+  const editing = editor.editingId === task.id;
   const [confirming, setConfirming] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
@@ -25,12 +24,16 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
   const toggle = useToggleTask(userId);
   const remove = useDeleteTask(userId);
   const notify = useToast();
+  const clearToast = useClearToast();
+  const hydrated = useHydrated(); // a click before React owns the page would be lost
   const id = useId();
   // The box flips in the click itself (React renders a discrete event's state at once); the cached
   // list follows in onMutate, a few ticks later, and is what shows once the server has answered.
   const [clickedCompleted, setClickedCompleted] = useState<boolean | null>(null);
   const completed = clickedCompleted ?? task.completed;
-  const overdue = isOverdue(task.due_date, completed);
+  const due = task.due_date ? describeDue(task.due_date, today, completed) : null;
+  const overdue = !completed && task.due_date !== null && task.due_date < today;
+  const dueToday = !completed && task.due_date === today;
 
   // mutateAsync, not mutate(…, callbacks): the row may unmount (deleted, filtered out) before the
   // server answers, and the message must still be shown.
@@ -38,15 +41,20 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
     setClickedCompleted(!completed);
     try {
       await toggle.mutateAsync(task);
+      clearToast(`task-${task.id}`);
     } catch (error) {
-      notify("error", `${error instanceof Error ? error.message : "Could not update the task."} “${task.title}” is back as it was.`);
+      notify(
+        "error",
+        `${error instanceof Error ? error.message : "Could not update the task."} “${task.title}” is back as it was.`,
+        `task-${task.id}`,
+      );
     } finally {
       setClickedCompleted(null);
     }
   }
 
   async function onDelete() {
-    // Where keyboard focus goes once this row is gone: the neighbouring task, else the new-task title.
+    // Where keyboard focus goes once this row is gone: the neighbouring task, else the quick add.
     const row = rowRef.current;
     const neighbour = (row?.nextElementSibling ?? row?.previousElementSibling)?.querySelector<HTMLElement>(
       "input[type=checkbox]",
@@ -54,23 +62,24 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
     setConfirming(false);
     try {
       await remove.mutateAsync(task);
+      clearToast(`task-${task.id}`);
       notify("success", `Deleted “${task.title}”.`);
       const target = neighbour?.isConnected ? neighbour : document.querySelector<HTMLElement>("input[name=title]");
       target?.focus();
     } catch (error) {
-      notify("error", error instanceof Error ? error.message : "Could not delete the task.");
+      notify("error", error instanceof Error ? error.message : "Could not delete the task.", `task-${task.id}`);
       deleteButton.current?.focus();
     }
   }
 
   if (editing) {
     return (
-      <li className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-blue-200">
+      <li className="border-b border-line bg-surface p-3 last:border-b-0">
         <EditTaskForm
           task={task}
           userId={userId}
           onDone={() => {
-            setEditing(false);
+            editor.close({ force: true });
             requestAnimationFrame(() => editButton.current?.focus());
           }}
         />
@@ -79,54 +88,56 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
   }
 
   return (
-    <li ref={rowRef} className="flex items-start gap-3 rounded-lg bg-white p-4 shadow-sm">
+    <li ref={rowRef} data-task-row className="flex items-start gap-3 border-b border-line px-3 py-2.5 last:border-b-0">
       <input
         type="checkbox"
         checked={completed}
         onChange={onToggle}
+        disabled={!hydrated}
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-meta`}
-        className="mt-1 size-5 shrink-0 cursor-pointer accent-blue-700"
+        className="mt-0.5 size-6 shrink-0 cursor-pointer accent-accent"
       />
       <div className="min-w-0 flex-1">
-        <p
-          id={`${id}-title`}
-          className={`break-words font-medium ${completed ? "text-slate-500 line-through" : ""}`}
-        >
+        <p id={`${id}-title`} className={`break-words ${completed ? "text-muted line-through" : ""}`}>
           {task.title}
         </p>
-        {task.description ? (
-          <p className="mt-1 whitespace-pre-line break-words text-sm text-slate-600">{task.description}</p>
-        ) : null}
-        <p id={`${id}-meta`} className="mt-2 flex flex-wrap items-center gap-2 text-xs">
-          <span className={`rounded-full px-2 py-0.5 font-medium ring-1 ${PRIORITY_STYLE[task.priority]}`}>
-            {task.priority[0]!.toUpperCase() + task.priority.slice(1)} priority
-          </span>
-          {task.due_date ? (
-            <span className={overdue ? "rounded-full bg-red-700 px-2 py-0.5 font-medium text-white" : "text-slate-600"}>
-              {overdue ? "Overdue: " : "Due "}
-              <time dateTime={task.due_date}>{formatDueDate(task.due_date)}</time>
+        <p id={`${id}-meta`} className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted empty:hidden">
+          {due ? (
+            <span className={overdue ? "font-semibold text-danger" : dueToday ? "font-semibold text-warn" : undefined}>
+              <time dateTime={task.due_date!}>{due}</time>
             </span>
           ) : null}
-          {completed ? <span className="text-green-800">Done</span> : null}
+          {task.priority !== "medium" ? (
+            <span className={task.priority === "high" && !completed ? "font-semibold text-ink" : undefined}>
+              {task.priority === "high" ? "High priority" : "Low priority"}
+            </span>
+          ) : null}
+          {completed ? <span className="text-ok">Done</span> : null}
         </p>
+        {task.description ? <p className="mt-0.5 line-clamp-2 whitespace-pre-line break-words text-sm text-muted">{task.description}</p> : null}
       </div>
-      <div className="flex shrink-0 flex-col gap-2 sm:flex-row">
-        <button ref={editButton} type="button" onClick={() => setEditing(true)} className={secondaryButton}>
-          Edit
+      <div className="flex shrink-0 items-center">
+        <button ref={editButton} type="button" onClick={() => editor.open(task.id)} disabled={!hydrated} className={quietButton}>
+          <PencilIcon />
+          <span className="sr-only sm:not-sr-only">Edit</span>
         </button>
         <button
           ref={deleteButton}
           type="button"
           onClick={() => setConfirming(true)}
-          className={`${secondaryButton} text-red-700`}
+          disabled={!hydrated}
+          className={`${quietButton} hover:text-danger`}
         >
-          Delete
+          <TrashIcon />
+          <span className="sr-only sm:not-sr-only">Delete</span>
         </button>
       </div>
       {confirming ? (
-        <ConfirmDeleteDialog
-          taskTitle={task.title}
+        <ConfirmDialog
+          title="Delete this task?"
+          body={`“${task.title}” will be removed for good.`}
+          confirmLabel="Delete"
           busy={remove.isPending}
           onConfirm={onDelete}
           onCancel={() => {
@@ -141,8 +152,11 @@ export function TaskItem({ task, userId }: { task: Task; userId: string }) {
 
 function EditTaskForm({ task, userId, onDone }: { task: Task; userId: string; onDone: () => void }) {
   const update = useUpdateTask(userId);
+  const editor = useEditor();
   const notify = useToast();
+  const clearToast = useClearToast();
   const [problem, setProblem] = useState<string | null>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
   const id = useId();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -151,22 +165,16 @@ function EditTaskForm({ task, userId, onDone }: { task: Task; userId: string; on
     const title = String(form.get("title") ?? "").trim();
     if (!title) {
       setProblem("A task needs a title.");
+      titleRef.current?.focus();
       return;
     }
     try {
-      await update.mutateAsync({
-        id: task.id,
-        changes: {
-          title,
-          description: String(form.get("description") ?? "").trim() || null,
-          priority: String(form.get("priority")) as Priority,
-          due_date: String(form.get("due_date") ?? "") || null,
-        },
-      });
+      await update.mutateAsync({ id: task.id, changes: { title, ...readTaskDetails(form) } });
+      clearToast(`task-${task.id}`);
       notify("success", `Saved “${title}”.`);
       onDone();
     } catch (error) {
-      notify("error", error instanceof Error ? error.message : "Could not save the task.");
+      notify("error", error instanceof Error ? error.message : "Could not save the task.", `task-${task.id}`);
     }
   }
 
@@ -175,21 +183,24 @@ function EditTaskForm({ task, userId, onDone }: { task: Task; userId: string; on
       method="post"
       noValidate
       onSubmit={onSubmit}
+      onChange={() => editor.setDirty(true)}
       onKeyDown={(event) => {
         if (event.key === "Escape") {
           event.preventDefault();
-          onDone();
+          event.stopPropagation();
+          editor.close();
         }
       }}
       className="space-y-3"
       aria-label={`Edit “${task.title}”`}
     >
       <div>
-        {/* Not labelled "Title": that name belongs to the new-task field. */}
-        <label htmlFor={`${id}-title`} className="text-sm font-medium">
+        {/* Not labelled "Title": that name belongs to the quick add's field. */}
+        <label htmlFor={`${id}-title`} className={labelClass}>
           Task name
         </label>
         <input
+          ref={titleRef}
           id={`${id}-title`}
           name="title"
           type="text"
@@ -197,52 +208,23 @@ function EditTaskForm({ task, userId, onDone }: { task: Task; userId: string; on
           maxLength={200}
           autoFocus
           aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? `${id}-problem` : undefined}
           className={`mt-1 ${inputClass}`}
         />
         {problem ? (
-          <p role="alert" className="mt-1 text-sm text-red-700">
+          <p id={`${id}-problem`} className={fieldError}>
             {problem}
           </p>
         ) : null}
       </div>
-      <div>
-        <label htmlFor={`${id}-description`} className="text-sm font-medium">
-          Description
-        </label>
-        <textarea
-          id={`${id}-description`}
-          name="description"
-          rows={2}
-          maxLength={1000}
-          defaultValue={task.description ?? ""}
-          className={`mt-1 ${inputClass}`}
-        />
-      </div>
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
-        <div className="sm:w-40">
-          <label htmlFor={`${id}-priority`} className="text-sm font-medium">
-            Priority
-          </label>
-          <select id={`${id}-priority`} name="priority" defaultValue={task.priority} className={`mt-1 ${inputClass}`}>
-            <option value="low">Low</option>
-            <option value="medium">Medium</option>
-            <option value="high">High</option>
-          </select>
-        </div>
-        <div className="sm:w-48">
-          <label htmlFor={`${id}-due`} className="text-sm font-medium">
-            Due date
-          </label>
-          <input id={`${id}-due`} name="due_date" type="date" defaultValue={task.due_date ?? ""} className={`mt-1 ${inputClass}`} />
-        </div>
-        <div className="flex gap-2 sm:ml-auto">
-          <button type="button" onClick={onDone} className={secondaryButton}>
-            Cancel
-          </button>
-          <button type="submit" disabled={update.isPending} className={primaryButton}>
-            Save
-          </button>
-        </div>
+      <TaskFields idPrefix={id} task={task} />
+      <div className="flex justify-end gap-2">
+        <button type="button" onClick={() => editor.close()} className={secondaryButton}>
+          Cancel
+        </button>
+        <button type="submit" disabled={update.isPending} className={primaryButton}>
+          Save
+        </button>
       </div>
     </form>
   );

@@ -1,164 +1,375 @@
 "use client";
-// The tasks page body: add form, filters, the list with "Load more", and its loading/empty/error states.
-import { useEffect, useId, useState } from "react";
+// The tasks page body: quick add, views and filters (kept in the URL), the open tasks grouped by when
+// they are due, and the completed ones apart.
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 
+import type { Task, TaskList } from "@/lib/api-client";
 import { useHydrated } from "@/lib/client/use-hydrated";
-import { DEFAULT_FILTERS, useTaskList, type TaskFilters } from "@/lib/client/use-tasks";
+import { useTaskList } from "@/lib/client/use-tasks";
+import { useToday } from "@/lib/client/use-today";
+import { useViewState, type SetViewState } from "@/lib/client/use-view-state";
+import {
+  GROUPS,
+  SORTS,
+  VIEWS,
+  VIEW_LABELS,
+  defaultDueFor,
+  groupTasks,
+  isFiltered,
+  listQuery,
+  matchesFilters,
+  serializeViewState,
+  type Group,
+  type SortKey,
+  type View,
+  type ViewState,
+} from "@/lib/task-view";
 
-import { NewTaskForm } from "./new-task-form";
+import { EditorProvider } from "./editor-context";
+import { ChevronIcon } from "./icons";
+import { QuickAdd } from "./quick-add";
+import { Shortcuts } from "./shortcuts";
 import { TaskItem } from "./task-item";
-import { useToast } from "./toasts";
-import { inputClass, secondaryButton } from "./ui";
+import { ToastRegion, useClearToast, useToast } from "./toasts";
+import { inputClass, labelClass, quietButton, secondaryButton } from "./ui";
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
+const LOAD_ERROR = "tasks-load";
 
-export function TasksView({ userId }: { userId: string }) {
-  const [filters, setFilters] = useState<TaskFilters>(DEFAULT_FILTERS);
-  const [search, setSearch] = useState("");
-  const q = useDebounced(search, 300);
-  const query = useTaskList(userId, { ...filters, q });
+type Pages = { pages: TaskList[] };
+
+export function TasksView({ userId, today: serverToday }: { userId: string; today: string }) {
+  const [state, setState] = useViewState();
+  const today = useToday(serverToday);
+  const open = useTaskList(userId, listQuery(state, "pending"));
+  const done = useTaskList(userId, listQuery(state, "completed"));
   const notify = useToast();
+  const clearToast = useClearToast();
+  const [completedShown, setCompletedShown] = useState(true);
   const id = useId();
-  const hydrated = useHydrated(); // controlled fields: keep them until React can see their changes
 
-  const { isError, error } = query;
+  // One message while the list cannot be loaded, gone as soon as it can.
+  const loadError = open.error ?? done.error;
   useEffect(() => {
-    if (isError) notify("error", error.message);
-  }, [isError, error, notify]);
+    if (loadError) notify("error", loadError.message, LOAD_ERROR);
+    else if (open.isSuccess && done.isSuccess) clearToast(LOAD_ERROR);
+  }, [loadError, open.isSuccess, done.isSuccess, notify, clearToast]);
 
-  const tasks = query.data?.pages.flatMap((page) => page.items) ?? [];
-  const total = query.data?.pages.at(-1)?.total ?? 0;
-  const filtered = filters.status !== "all" || q.trim() !== "";
-  const set = <K extends keyof TaskFilters>(key: K, value: TaskFilters[K]) => setFilters((f) => ({ ...f, [key]: value }));
+  // A task toggled a moment ago is already in its new place, before the lists are read again.
+  const { openTasks, doneTasks, unloaded } = useMemo(() => {
+    const seen = new Set<number>();
+    const all: Task[] = [];
+    const pages = [...(open.data?.pages ?? []), ...(done.data?.pages ?? [])];
+    for (const task of pages.flatMap((page) => page.items)) {
+      if (!seen.has(task.id)) all.push(task);
+      seen.add(task.id);
+    }
+    const loaded = (data: Pages | undefined) => data?.pages.reduce((n, p) => n + p.items.length, 0) ?? 0;
+    const total = (data: Pages | undefined) => data?.pages.at(-1)?.total ?? 0;
+    const shown = all.filter((task) => matchesFilters(task, state));
+    return {
+      openTasks: shown.filter((task) => !task.completed),
+      doneTasks: shown.filter((task) => task.completed),
+      unloaded: {
+        open: Math.max(0, total(open.data) - loaded(open.data)),
+        done: Math.max(0, total(done.data) - loaded(done.data)),
+      },
+    };
+  }, [open.data, done.data, state]);
+
+  const groups = groupTasks(openTasks, today);
+  const loaded = open.data !== undefined && done.data !== undefined;
+  const counts: Record<View, number> = {
+    all: openTasks.length + unloaded.open,
+    overdue: groups.overdue.length,
+    today: groups.today.length,
+    upcoming: groups.upcoming.length,
+    nodate: groups.nodate.length,
+    completed: doneTasks.length + unloaded.done,
+  };
+  const shownGroups: readonly Group[] = state.view === "all" ? GROUPS : state.view === "completed" ? [] : [state.view];
+  const nothingAtAll = loaded && counts.all === 0 && counts.completed === 0;
 
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-4 py-6">
-      <h1 className="sr-only">Your tasks</h1>
-      <NewTaskForm userId={userId} />
+    <EditorProvider>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-3xl space-y-3 px-4 py-4 focus:outline-none">
+        <h1 className="sr-only">Your tasks</h1>
+        <QuickAdd userId={userId} defaultDue={defaultDueFor(state.view, today)} />
+        <ToastRegion />
+        <Toolbar state={state} setState={setState} counts={loaded ? counts : null} />
 
-      <section aria-labelledby={`${id}-list`} className="space-y-4">
-        <div className="flex items-baseline justify-between gap-4">
-          <h2 id={`${id}-list`} className="text-lg font-semibold">
-            Your tasks
-          </h2>
-          {query.data ? (
-            <p className="text-sm text-slate-600" aria-live="polite">
-              {total === 1 ? "1 task" : `${total} tasks`}
-              {filtered ? " found" : ""}
-            </p>
-          ) : null}
-        </div>
+        {loaded ? (
+          <p className="text-sm text-muted" aria-live="polite">
+            {counts.all} open · {counts.completed} done
+          </p>
+        ) : null}
 
-        <div className="grid grid-cols-2 gap-3 md:grid-cols-5" role="group" aria-label="Filter and sort">
-          <div className="col-span-2">
-            <label htmlFor={`${id}-search`} className="text-sm font-medium">
-              Search
-            </label>
-            <input
-              id={`${id}-search`}
-              type="search"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              placeholder="Words in title or description"
-              disabled={!hydrated}
-              className={`mt-1 ${inputClass}`}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${id}-status`} className="text-sm font-medium">
-              Show
-            </label>
-            <select
-              id={`${id}-status`}
-              value={filters.status}
-              onChange={(e) => set("status", e.target.value as TaskFilters["status"])}
-              disabled={!hydrated}
-              className={`mt-1 ${inputClass}`}
-            >
-              <option value="all">All</option>
-              <option value="pending">Pending</option>
-              <option value="completed">Completed</option>
-            </select>
-          </div>
-          <div>
-            <label htmlFor={`${id}-sort`} className="text-sm font-medium">
-              Sort by
-            </label>
-            <select
-              id={`${id}-sort`}
-              value={filters.sort}
-              onChange={(e) => set("sort", e.target.value as TaskFilters["sort"])}
-              disabled={!hydrated}
-              className={`mt-1 ${inputClass}`}
-            >
-              <option value="created">Created</option>
-              <option value="title">Title</option>
-              <option value="due_date">Due date</option>
-              <option value="priority">Priority</option>
-            </select>
-          </div>
-          <div>
-            <label htmlFor={`${id}-order`} className="text-sm font-medium">
-              Order
-            </label>
-            <select
-              id={`${id}-order`}
-              value={filters.order}
-              onChange={(e) => set("order", e.target.value as TaskFilters["order"])}
-              disabled={!hydrated}
-              className={`mt-1 ${inputClass}`}
-            >
-              <option value="desc">Descending</option>
-              <option value="asc">Ascending</option>
-            </select>
-          </div>
-        </div>
-
-        {query.isPending ? (
-          <div role="status" aria-label="Loading tasks" className="space-y-3">
+        {!loaded && (open.isPending || done.isPending) && !loadError ? (
+          <div role="status" aria-label="Loading tasks" className="space-y-2">
             {[0, 1, 2].map((n) => (
-              <div key={n} aria-hidden="true" className="h-20 animate-pulse rounded-lg bg-slate-200" />
+              <div key={n} aria-hidden="true" className="h-12 animate-pulse rounded-md bg-raised" />
             ))}
           </div>
-        ) : query.isError && tasks.length === 0 ? (
-          <div className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+        ) : !loaded && loadError ? (
+          <div className="rounded-lg border border-danger bg-danger-soft p-4 text-sm text-danger">
             <p>Your tasks could not be loaded.</p>
-            <button type="button" onClick={() => query.refetch()} className={`${secondaryButton} mt-3`}>
+            <button
+              type="button"
+              onClick={() => {
+                void open.refetch();
+                void done.refetch();
+              }}
+              className={`${secondaryButton} mt-3`}
+            >
               Try again
             </button>
           </div>
-        ) : tasks.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
-            {filtered ? "No tasks match. Try another search or filter." : "No tasks yet. Add your first one above."}
+        ) : nothingAtAll ? (
+          <p className="rounded-lg border border-dashed border-line p-8 text-center text-muted">
+            {isFiltered(state) ? "No tasks match. Try another search or filter." : "No tasks yet. Add your first one above."}
           </p>
         ) : (
-          <ul className="space-y-3" aria-labelledby={`${id}-list`}>
-            {tasks.map((task) => (
-              <TaskItem key={task.id} task={task} userId={userId} />
-            ))}
-          </ul>
-        )}
+          <>
+            {shownGroups.map((group) =>
+              groups[group].length > 0 || state.view === group ? (
+                <TaskGroup key={group} id={`${id}-${group}`} title={VIEW_LABELS[group]} count={groups[group].length}>
+                  {groups[group].length > 0 ? (
+                    <ul aria-labelledby={`${id}-${group}`}>
+                      {groups[group].map((task) => (
+                        <TaskItem key={task.id} task={task} userId={userId} today={today} />
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="p-4 text-sm text-muted">Nothing {group === "nodate" ? "without a date" : VIEW_LABELS[group].toLowerCase()}.</p>
+                  )}
+                </TaskGroup>
+              ) : null,
+            )}
+            {open.hasNextPage && state.view !== "completed" ? (
+              <LoadMore onClick={() => open.fetchNextPage()} busy={open.isFetchingNextPage} left={unloaded.open} />
+            ) : null}
 
-        {query.hasNextPage ? (
-          <div className="flex justify-center">
-            <button
-              type="button"
-              onClick={() => query.fetchNextPage()}
-              disabled={query.isFetchingNextPage}
-              className={secondaryButton}
-            >
-              {query.isFetchingNextPage ? "Loading…" : `Load more (${total - tasks.length} left)`}
-            </button>
-          </div>
-        ) : null}
-      </section>
-    </main>
+            {(state.view === "all" || state.view === "completed") && (doneTasks.length > 0 || state.view === "completed") ? (
+              <section aria-labelledby={`${id}-done`} className="rounded-lg border border-line bg-surface">
+                <h2 id={`${id}-done`}>
+                  <button
+                    type="button"
+                    aria-expanded={completedShown}
+                    aria-controls={`${id}-done-list`}
+                    onClick={() => setCompletedShown((shown) => !shown)}
+                    className="flex w-full items-center gap-2 px-3 py-2 text-left text-sm font-semibold"
+                  >
+                    <span className={completedShown ? "" : "-rotate-90"}>
+                      <ChevronIcon />
+                    </span>
+                    Completed <span className="font-normal text-muted">({counts.completed})</span>
+                  </button>
+                </h2>
+                <div id={`${id}-done-list`} hidden={!completedShown} className="border-t border-line">
+                  {doneTasks.length > 0 ? (
+                    <ul aria-labelledby={`${id}-done`}>
+                      {doneTasks.map((task) => (
+                        <TaskItem key={task.id} task={task} userId={userId} today={today} />
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="p-4 text-sm text-muted">Nothing completed yet.</p>
+                  )}
+                  {done.hasNextPage ? (
+                    <LoadMore onClick={() => done.fetchNextPage()} busy={done.isFetchingNextPage} left={unloaded.done} />
+                  ) : null}
+                </div>
+              </section>
+            ) : null}
+          </>
+        )}
+        <Shortcuts />
+      </main>
+    </EditorProvider>
+  );
+}
+
+function TaskGroup({ id, title, count, children }: { id: string; title: string; count: number; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="rounded-lg border border-line bg-surface">
+      <h2 id={id} className="border-b border-line px-3 py-2 text-sm font-semibold">
+        {title} <span className="font-normal text-muted">({count})</span>
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function LoadMore({ onClick, busy, left }: { onClick: () => void; busy: boolean; left: number }) {
+  return (
+    <div className="flex justify-center p-2">
+      <button type="button" onClick={onClick} disabled={busy} className={secondaryButton}>
+        {busy ? "Loading…" : `Load more (${left} left)`}
+      </button>
+    </div>
+  );
+}
+
+function Toolbar({
+  state,
+  setState,
+  counts,
+}: {
+  state: ViewState;
+  setState: SetViewState;
+  counts: Record<View, number> | null;
+}) {
+  const id = useId();
+  const hydrated = useHydrated(); // controlled fields: keep them until React can see their changes
+  const [filtersShown, setFiltersShown] = useState(Boolean(state.priority || state.dueFrom || state.dueTo));
+  const activeFilters = [state.priority, state.dueFrom, state.dueTo].filter(Boolean).length;
+
+  // The search box is typed into freely; the URL follows a moment later (replacing, not adding to history).
+  const [search, setSearch] = useState(state.q);
+  const written = useRef(state.q);
+  useEffect(() => {
+    if (state.q !== written.current) {
+      written.current = state.q;
+      setSearch(state.q); // the URL changed by itself (back, a link)
+    }
+  }, [state.q]);
+  useEffect(() => {
+    if (search === written.current) return;
+    const timer = setTimeout(() => {
+      written.current = search;
+      setState({ q: search }, { replace: true });
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [search, setState]);
+
+  return (
+    <div className="space-y-2">
+      <nav aria-label="Views" className="-mx-1 overflow-x-auto">
+        <ul className="flex gap-1 px-1">
+          {VIEWS.map((view) => {
+            const current = state.view === view;
+            return (
+              <li key={view}>
+                <a
+                  href={`/tasks${serializeViewState({ ...state, view })}`}
+                  aria-current={current ? "page" : undefined}
+                  onClick={(event) => {
+                    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                    event.preventDefault();
+                    setState({ view });
+                  }}
+                  className={`inline-flex min-h-8 items-center gap-1 whitespace-nowrap rounded-full px-3 text-sm ${
+                    current ? "bg-accent font-medium text-on-accent" : "text-ink hover:bg-raised"
+                  }`}
+                >
+                  {VIEW_LABELS[view]}
+                  {counts && view !== "all" ? <span className={current ? "" : "text-muted"}>{counts[view]}</span> : null}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="flex items-end gap-2" role="group" aria-label="Search, filter and sort">
+        <div className="min-w-0 flex-1">
+          <label htmlFor={`${id}-search`} className="sr-only">
+            Search
+          </label>
+          <input
+            id={`${id}-search`}
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Search tasks"
+            disabled={!hydrated}
+            data-shortcut-target="search"
+            className={inputClass}
+          />
+        </div>
+        <button
+          type="button"
+          aria-expanded={filtersShown}
+          aria-controls={`${id}-filters`}
+          onClick={() => setFiltersShown((shown) => !shown)}
+          className={`${secondaryButton} min-h-[38px]`}
+        >
+          Filters{activeFilters ? ` (${activeFilters})` : ""}
+        </button>
+        <div>
+          <label htmlFor={`${id}-sort`} className="sr-only">
+            Sort by
+          </label>
+          <select
+            id={`${id}-sort`}
+            value={state.sort}
+            onChange={(e) => setState({ sort: e.target.value as SortKey })}
+            disabled={!hydrated}
+            className={inputClass}
+          >
+            {(Object.keys(SORTS) as SortKey[]).map((key) => (
+              <option key={key} value={key}>
+                {`Sort: ${SORTS[key].label}`}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div id={`${id}-filters`} hidden={!filtersShown} className="grid grid-cols-2 gap-2 rounded-lg border border-line bg-surface p-3 sm:grid-cols-4">
+        <div>
+          <label htmlFor={`${id}-priority`} className={labelClass}>
+            Priority
+          </label>
+          <select
+            id={`${id}-priority`}
+            value={state.priority ?? ""}
+            onChange={(e) => setState({ priority: (e.target.value || null) as ViewState["priority"] })}
+            disabled={!hydrated}
+            className={`mt-1 ${inputClass}`}
+          >
+            <option value="">Any</option>
+            <option value="high">High</option>
+            <option value="medium">Medium</option>
+            <option value="low">Low</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${id}-from`} className={labelClass}>
+            Due from
+          </label>
+          <input
+            id={`${id}-from`}
+            type="date"
+            value={state.dueFrom ?? ""}
+            max={state.dueTo ?? undefined}
+            onChange={(e) => setState({ dueFrom: e.target.value || null })}
+            disabled={!hydrated}
+            className={`mt-1 ${inputClass}`}
+          />
+        </div>
+        <div>
+          <label htmlFor={`${id}-to`} className={labelClass}>
+            Due until
+          </label>
+          <input
+            id={`${id}-to`}
+            type="date"
+            value={state.dueTo ?? ""}
+            min={state.dueFrom ?? undefined}
+            onChange={(e) => setState({ dueTo: e.target.value || null })}
+            disabled={!hydrated}
+            className={`mt-1 ${inputClass}`}
+          />
+        </div>
+        <div className="flex items-end">
+          <button
+            type="button"
+            onClick={() => setState({ priority: null, dueFrom: null, dueTo: null })}
+            disabled={!activeFilters}
+            className={quietButton}
+          >
+            Clear filters
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }

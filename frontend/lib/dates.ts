@@ -1,20 +1,53 @@
 // Due dates are calendar dates (YYYY-MM-DD) in the user's own time zone.
 
+/** The cookie in which the browser leaves its time zone, so the server groups tasks by the same "today". */
+export const TIME_ZONE_COOKIE = "tz";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
 export function todayIso(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Today's date in an IANA time zone (the server renders with the browser's zone from a cookie). */
+export function todayInZone(timeZone: string | undefined, now: Date = new Date()): string {
+  if (timeZone) {
+    try {
+      // en-CA formats dates as YYYY-MM-DD.
+      return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+    } catch {
+      // an unknown zone: fall through to the server's own
+    }
+  }
+  return todayIso(now);
+}
+
+/** The calendar date `days` after `iso` (negative: before). */
+export function addDays(iso: string, days: number): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  const date = new Date(Date.UTC(y!, m! - 1, d! + days));
+  return date.toISOString().slice(0, 10);
 }
 
 export function isOverdue(dueDate: string | null, completed: boolean, now: Date = new Date()): boolean {
   return !completed && dueDate !== null && dueDate < todayIso(now);
 }
 
-export function formatDueDate(dueDate: string): string {
+export function formatDueDate(dueDate: string, withYear = true): string {
   const [y, m, d] = dueDate.split("-").map(Number);
   if (!y || !m || !d) return dueDate;
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, {
+  return new Date(y, m - 1, d).toLocaleDateString("en-GB", {
+    weekday: withYear ? undefined : "short",
     day: "numeric",
     month: "short",
-    year: "numeric",
+    year: withYear ? "numeric" : undefined,
   });
+}
+
+/** When a task is due, in words: "Overdue since 1 Dec", "Due today", "Due tomorrow", "Due Fri 5 Dec". */
+export function describeDue(dueDate: string, today: string, completed: boolean): string {
+  if (!completed && dueDate < today) return `Overdue since ${formatDueDate(dueDate, dueDate.slice(0, 4) !== today.slice(0, 4))}`;
+  if (dueDate === today) return "Due today";
+  if (dueDate === addDays(today, 1)) return "Due tomorrow";
+  return `Due ${formatDueDate(dueDate, dueDate.slice(0, 4) !== today.slice(0, 4))}`;
 }

@@ -1,14 +1,14 @@
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { NewTaskForm } from "@/components/new-task-form";
+import { QuickAdd } from "@/components/quick-add";
 import { Providers } from "@/components/providers";
 
 describe("before hydration", () => {
   it("the server's HTML has the Add task button disabled, so an early submit cannot lose the title", () => {
     const html = renderToString(
       <Providers apiUrl="http://localhost:8000">
-        <NewTaskForm userId="u1" />
+        <QuickAdd userId="u1" defaultDue={null} />
       </Providers>,
     );
     const button = html.match(/<button[^>]*>Add task<\/button>/)?.[0];

@@ -4,11 +4,14 @@
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { NewTaskForm } from "@/components/new-task-form";
+import { EditorProvider } from "@/components/editor-context";
 import { Providers } from "@/components/providers";
+import { QuickAdd } from "@/components/quick-add";
 import { TaskItem } from "@/components/task-item";
+import { ToastRegion } from "@/components/toasts";
 import { tokenCache } from "@/lib/client/backend";
-import { DEFAULT_FILTERS, useTaskList } from "@/lib/client/use-tasks";
+import { useTaskList } from "@/lib/client/use-tasks";
+import { DEFAULT_VIEW_STATE, listQuery } from "@/lib/task-view";
 
 // Before the imports run: Better Auth's client keeps the `fetch` it finds when it is created.
 const network = vi.hoisted(() => {
@@ -81,12 +84,12 @@ function fakeNetwork(toggleAnswer: () => Response) {
 }
 
 function TaskRows() {
-  const list = useTaskList(USER, DEFAULT_FILTERS);
+  const list = useTaskList(USER, listQuery(DEFAULT_VIEW_STATE, "pending"));
   const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <ul>
       {tasks.map((task) => (
-        <TaskItem key={task.id} task={task} userId={USER} />
+        <TaskItem key={task.id} task={task} userId={USER} today="2026-01-01" />
       ))}
     </ul>
   );
@@ -98,8 +101,11 @@ let root: Root;
 function mount() {
   root.render(
     <Providers apiUrl={API}>
-      <NewTaskForm userId={USER} />
-      <TaskRows />
+      <EditorProvider>
+        <ToastRegion />
+        <QuickAdd userId={USER} defaultDue={null} />
+        <TaskRows />
+      </EditorProvider>
     </Providers>,
   );
 }

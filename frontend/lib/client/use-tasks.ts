@@ -9,48 +9,19 @@ import {
 } from "@tanstack/react-query";
 
 import { describeApiError, type ListTasksQuery, type Task, type TaskCreate, type TaskList, type TaskUpdate } from "../api-client";
+import { taskListOptions, tasksKey } from "../task-list";
 import { useApi } from "./api-context";
 
-export const PAGE_SIZE = 100;
-
-export type TaskFilters = {
-  status: NonNullable<ListTasksQuery["status"]>;
-  q: string;
-  sort: NonNullable<ListTasksQuery["sort"]>;
-  order: NonNullable<ListTasksQuery["order"]>;
-};
-
-export const DEFAULT_FILTERS: TaskFilters = { status: "all", q: "", sort: "created", order: "desc" };
-
 type TaskPages = InfiniteData<TaskList, number>;
-
-const tasksKey = (userId: string) => ["tasks", userId] as const;
 
 function failure(error: unknown, response: Response, what: string): Error {
   return new Error(describeApiError(error, `${what} (HTTP ${response.status}).`));
 }
 
-export function useTaskList(userId: string, filters: TaskFilters) {
+/** One list (open or completed tasks, searched and sorted), loaded 100 at a time. */
+export function useTaskList(userId: string, query: ListTasksQuery) {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: [...tasksKey(userId), filters],
-    initialPageParam: 0,
-    queryFn: async ({ pageParam, signal }) => {
-      const { data, error, response } = await api.GET("/api/{user_id}/tasks", {
-        params: {
-          path: { user_id: userId },
-          query: { ...filters, q: filters.q.trim() || undefined, limit: PAGE_SIZE, offset: pageParam },
-        },
-        signal,
-      });
-      if (!data) throw failure(error, response, "Could not load your tasks");
-      return data;
-    },
-    getNextPageParam: (last, pages) => {
-      const loaded = pages.reduce((n, page) => n + page.items.length, 0);
-      return last.items.length > 0 && loaded < last.total ? loaded : undefined;
-    },
-  });
+  return useInfiniteQuery(taskListOptions(api, userId, query));
 }
 
 /**

@@ -5,14 +5,20 @@ import { createPortal } from "react-dom";
 
 import { dangerButton, secondaryButton } from "./ui";
 
-export function ConfirmDeleteDialog({
-  taskTitle,
-  busy,
+export function ConfirmDialog({
+  title,
+  body,
+  confirmLabel,
+  cancelLabel = "Cancel",
+  busy = false,
   onConfirm,
   onCancel,
 }: {
-  taskTitle: string;
-  busy: boolean;
+  title: string;
+  body: string;
+  confirmLabel: string;
+  cancelLabel?: string;
+  busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -45,20 +51,21 @@ export function ConfirmDeleteDialog({
         event.preventDefault();
         cancel();
       }}
-      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg bg-white p-6 text-slate-900 shadow-xl"
+      onKeyDown={(event) => event.stopPropagation()}
+      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg bg-surface p-6 text-ink shadow-xl"
     >
       <h2 id={`${id}-title`} className="text-lg font-semibold">
-        Delete this task?
+        {title}
       </h2>
-      <p id={`${id}-body`} className="mt-2 break-words text-sm text-slate-700">
-        “{taskTitle}” will be removed for good.
+      <p id={`${id}-body`} className="mt-2 break-words text-sm text-muted">
+        {body}
       </p>
       <div className="mt-6 flex justify-end gap-3">
         <button type="button" autoFocus onClick={cancel} className={secondaryButton}>
-          Cancel
+          {cancelLabel}
         </button>
         <button type="button" onClick={confirm} disabled={busy} className={dangerButton}>
-          Delete
+          {confirmLabel}
         </button>
       </div>
     </dialog>,

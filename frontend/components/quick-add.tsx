@@ -1,0 +1,95 @@
+"use client";
+// One line to add a task (title, Enter); its details open on demand.
+import { useId, useRef, useState, type FormEvent } from "react";
+
+import { useHydrated } from "@/lib/client/use-hydrated";
+import { useCreateTask } from "@/lib/client/use-tasks";
+
+import { readTaskDetails, TaskFields } from "./task-fields";
+import { useClearToast, useToast } from "./toasts";
+import { fieldError, inputClass, primaryButton, quietButton } from "./ui";
+
+export function QuickAdd({ userId, defaultDue }: { userId: string; defaultDue: string | null }) {
+  const create = useCreateTask(userId);
+  const notify = useToast();
+  const clearToast = useClearToast();
+  const [problem, setProblem] = useState<string | null>(null);
+  const [details, setDetails] = useState(false);
+  const titleRef = useRef<HTMLInputElement>(null);
+  const id = useId();
+  const hydrated = useHydrated();
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formEl = event.currentTarget;
+    const form = new FormData(formEl);
+    const title = String(form.get("title") ?? "").trim();
+    if (!title) {
+      setProblem("Give the task a title.");
+      titleRef.current?.focus();
+      return;
+    }
+    setProblem(null);
+    try {
+      await create.mutateAsync({ title, ...readTaskDetails(form) });
+      formEl.reset();
+      setDetails(false);
+      titleRef.current?.focus();
+      clearToast("add");
+      notify("success", `Added “${title}”.`);
+    } catch (error) {
+      notify("error", error instanceof Error ? error.message : "Could not add the task.", "add");
+    }
+  }
+
+  return (
+    <form
+      method="post"
+      noValidate
+      onSubmit={onSubmit}
+      aria-label="Add a task"
+      className="rounded-lg border border-line bg-surface p-2 shadow-sm"
+    >
+      <div className="flex items-center gap-2">
+        <label htmlFor={`${id}-title`} className="sr-only">
+          Title
+        </label>
+        <input
+          ref={titleRef}
+          id={`${id}-title`}
+          name="title"
+          type="text"
+          maxLength={200}
+          required
+          autoComplete="off"
+          placeholder="Add a task…"
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? `${id}-problem` : undefined}
+          onChange={() => problem && setProblem(null)}
+          data-shortcut-target="quick-add"
+          className={`${inputClass} border-transparent shadow-none`}
+        />
+        <button
+          type="button"
+          aria-expanded={details}
+          aria-controls={`${id}-details`}
+          onClick={() => setDetails((open) => !open)}
+          className={quietButton}
+        >
+          Details
+        </button>
+        <button type="submit" disabled={!hydrated || create.isPending} className={`${primaryButton} shrink-0`}>
+          Add task
+        </button>
+      </div>
+      {problem ? (
+        <p id={`${id}-problem`} className={`${fieldError} px-3`}>
+          {problem}
+        </p>
+      ) : null}
+      <div id={`${id}-details`} hidden={!details} className="border-t border-line p-2 pt-3">
+        <TaskFields idPrefix={id} task={{ due_date: defaultDue }} key={defaultDue ?? ""} />
+      </div>
+    </form>
+  );
+}
