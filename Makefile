@@ -6,7 +6,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-backend test-package test-frontend test-e2e test-dev security bench bench-quick
+.PHONY: help dev setup test test-backend test-package test-frontend test-e2e test-dev security bench bench-quick lighthouse
 
 help:
 	@echo "make dev            run the app: http://localhost:3000 (backend http://127.0.0.1:8000)"
@@ -18,6 +18,7 @@ help:
 	@echo "make test-dev       make dev on free ports: it serves, then SIGTERM / Ctrl-C leave nothing running"
 	@echo "make security       attacks, authorization matrix, fuzzing, faults and load (docs/SECURITY.md)"
 	@echo "make bench          benchmarks, about 5 minutes (docs/BENCHMARKS.md); bench-quick: under 2"
+	@echo "make lighthouse     Lighthouse on the production build: /tasks and /login figures against their targets"
 	@echo "make setup          install everything the above need and write missing env files"
 
 dev:
@@ -55,3 +56,8 @@ bench:
 
 bench-quick:
 	@scripts/test.sh bench
+
+lighthouse:
+	@scripts/setup.sh
+	@cd frontend && npm run --silent build
+	@cd e2e && ../frontend/node_modules/.bin/tsx lighthouse/run.ts

@@ -35,7 +35,10 @@ test("a new user manages tasks and finds them unchanged after a reload and a new
   await signIn(page, user);
   await expectSavedState();
 
+  // Reload once the server has the change: the page's HTML is what the server holds when it is asked.
+  const saved = page.waitForResponse((r) => r.url().endsWith("/complete") && r.request().method() === "PATCH");
   await task(page, "Buy milk").getByRole("checkbox").uncheck();
+  await saved;
   await reloadTasks(page);
   await expect(task(page, "Buy milk").getByRole("checkbox")).not.toBeChecked();
 });

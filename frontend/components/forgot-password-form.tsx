@@ -35,7 +35,7 @@ export function ForgotPasswordForm() {
   }
 
   return (
-    <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
+    <main id="main" className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-semibold">Reset your password</h1>
       {sentTo ? (
         <div role="status" className="mt-6 space-y-2 rounded-lg bg-surface p-6 shadow">

@@ -38,7 +38,8 @@ export function QuickAdd({ userId, defaultDue }: { userId: string; defaultDue: s
       clearToast("add");
       notify("success", `Added “${title}”.`);
     } catch (error) {
-      notify("error", error instanceof Error ? error.message : "Could not add the task.", "add");
+      // The title stays in the field, so nothing typed is lost.
+      notify("error", `“${title}” was not added. ${error instanceof Error ? error.message : "Try again."}`, "add");
     }
   }
 

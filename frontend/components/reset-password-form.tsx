@@ -37,7 +37,7 @@ export function ResetPasswordForm({ token, linkError }: { token: string | null; 
   }
 
   return (
-    <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
+    <main id="main" className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-semibold">Choose a new password</h1>
       {done ? (
         <div role="status" className="mt-6 space-y-2 rounded-lg bg-surface p-6 shadow">

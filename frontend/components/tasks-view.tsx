@@ -313,7 +313,7 @@ function Toolbar({
           </select>
         </div>
       </div>
-      <div id={`${id}-filters`} hidden={!filtersShown} className="grid grid-cols-2 gap-2 rounded-lg border border-line bg-surface p-3 sm:grid-cols-4">
+      <div id={`${id}-filters`} role="group" aria-label="Filters" hidden={!filtersShown} className="grid grid-cols-2 gap-2 rounded-lg border border-line bg-surface p-3 sm:grid-cols-4">
         <div>
           <label htmlFor={`${id}-priority`} className={labelClass}>
             Priority

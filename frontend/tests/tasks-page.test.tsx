@@ -30,6 +30,9 @@ const TASK = {
   completed: false,
   priority: "medium" as const,
   due_date: null,
+  tags: [],
+  remind_at: null,
+  recurrence: null,
   created_at: "2026-01-01T00:00:00Z",
   updated_at: "2026-01-01T00:00:00Z",
 };

@@ -1,0 +1,115 @@
+// `make lighthouse`: Lighthouse (12.x, its default mobile settings) on the production build with a real
+// backend. Starts the stack on free ports, signs a user up, seeds 20 tasks, audits each page and
+// prints the figures against the targets of the task-manager issue. Exits 1 when a target is missed.
+//   Env: CHROME_PATH (default /usr/bin/chromium). Needs `npm run build` in frontend/ first.
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+
+import { startStack, stopAllNow } from "../harness/stack";
+
+type Result = NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr"];
+
+const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
+
+function dayFromToday(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+async function signUpAndSeed(frontendUrl: string, backendUrl: string): Promise<string> {
+  const unique = Date.now().toString(36);
+  const signUp = await fetch(`${frontendUrl}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: frontendUrl },
+    body: JSON.stringify({ name: "Lighthouse", email: `lighthouse-${unique}@example.com`, password: `pw-${unique}-Secret!` }),
+  });
+  if (!signUp.ok) throw new Error(`sign-up failed: HTTP ${signUp.status} ${await signUp.text()}`);
+  const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const tokenResponse = await fetch(`${frontendUrl}/api/auth/token`, { headers: { cookie } });
+  const { token } = (await tokenResponse.json()) as { token: string };
+  const sub = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sub as string;
+  const priorities = ["high", "medium", "low"] as const;
+  for (let n = 1; n <= 20; n += 1) {
+    const response = await fetch(`${backendUrl}/api/${sub}/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        title: `Task number ${n}: something to get done`,
+        description: n % 3 === 0 ? "A few words of detail about this task." : null,
+        priority: priorities[n % 3],
+        due_date: n % 4 === 0 ? null : dayFromToday((n % 7) - 2),
+      }),
+    });
+    if (response.status !== 201) throw new Error(`seeding failed: HTTP ${response.status}`);
+  }
+  return cookie;
+}
+
+async function audit(port: number, url: string, cookie: string | null, categories: string[]): Promise<Result> {
+  const result = await lighthouse(url, {
+    port,
+    output: "json",
+    logLevel: "error",
+    onlyCategories: categories,
+    ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
+  });
+  if (!result) throw new Error(`no Lighthouse result for ${url}`);
+  if (result.lhr.runtimeError) throw new Error(`${url}: ${result.lhr.runtimeError.message}`);
+  return result.lhr;
+}
+
+const score = (lhr: Result, category: string) => Math.round((lhr.categories[category]?.score ?? 0) * 100);
+const numeric = (lhr: Result, id: string) => lhr.audits[id]?.numericValue ?? NaN;
+
+function scriptKiB(lhr: Result): number {
+  const items = (lhr.audits["network-requests"]?.details as { items?: { resourceType?: string; transferSize?: number }[] } | undefined)?.items ?? [];
+  return items.filter((item) => item.resourceType === "Script").reduce((sum, item) => sum + (item.transferSize ?? 0), 0) / 1024;
+}
+
+const rows: { what: string; value: string; target: string; ok: boolean }[] = [];
+function report(what: string, value: number, target: string, ok: boolean, unit = "") {
+  rows.push({ what, value: `${Number.isInteger(value) ? value : value.toFixed(unit === " s" ? 2 : 1)}${unit}`, target, ok });
+}
+
+async function main() {
+  const stack = await startStack({ mode: "shared-secret", database: "sqlite" });
+  const cookie = await signUpAndSeed(stack.frontendUrl, stack.backendUrl);
+  const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium", chromeFlags: CHROME_FLAGS });
+  try {
+    const tasks = await audit(chrome.port, `${stack.frontendUrl}/tasks`, cookie, ["performance", "accessibility"]);
+    report("/tasks performance (mobile)", score(tasks, "performance"), ">= 95", score(tasks, "performance") >= 95);
+    const lcp = numeric(tasks, "largest-contentful-paint") / 1000;
+    report("/tasks LCP", lcp, "<= 1.5 s", lcp <= 1.5, " s");
+    const tbt = numeric(tasks, "total-blocking-time");
+    report("/tasks TBT", Math.round(tbt), "<= 200 ms", tbt <= 200, " ms");
+    const cls = numeric(tasks, "cumulative-layout-shift");
+    rows.push({ what: "/tasks CLS", value: cls.toFixed(3), target: "<= 0.02", ok: cls <= 0.02 });
+    const js = scriptKiB(tasks);
+    report("/tasks JavaScript transferred", js, "<= 150 KiB", js <= 150, " KiB");
+    report("/tasks accessibility", score(tasks, "accessibility"), "100", score(tasks, "accessibility") === 100);
+
+    const login = await audit(chrome.port, `${stack.frontendUrl}/login`, null, ["performance", "accessibility"]);
+    report("/login performance (mobile)", score(login, "performance"), ">= 98", score(login, "performance") >= 98);
+    report("/login accessibility", score(login, "accessibility"), "100", score(login, "accessibility") === 100);
+
+    for (const [path, withCookie] of [["/signup", false], ["/forgot-password", false], ["/account", true], ["/no-such-page", false]] as const) {
+      const lhr = await audit(chrome.port, `${stack.frontendUrl}${path}`, withCookie ? cookie : null, ["accessibility"]);
+      report(`${path} accessibility`, score(lhr, "accessibility"), "100", score(lhr, "accessibility") === 100);
+    }
+  } finally {
+    chrome.kill();
+    stopAllNow();
+  }
+
+  const width = Math.max(...rows.map((r) => r.what.length));
+  console.log(`\nLighthouse ${"12.x"}, default mobile settings, production build, 20 tasks`);
+  for (const row of rows) console.log(`  ${row.what.padEnd(width)}  ${row.value.padStart(10)}  target ${row.target.padEnd(10)} ${row.ok ? "ok" : "MISSED"}`);
+  if (rows.some((row) => !row.ok)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  stopAllNow();
+  console.error("lighthouse:", error instanceof Error ? error.message : error);
+  process.exit(2);
+});
