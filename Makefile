@@ -1,12 +1,12 @@
 # Two commands do everything on a fresh clone:
 #   make dev    install what is missing, write env files, migrate, run both servers (Ctrl-C stops them)
 #   make test   install what is missing, then every suite: backend, frontend, browser, security,
-#               and a smoke run of the benchmarks
+#               the deploy test (compose.yaml behind nginx), and a smoke run of the benchmarks
 # The work is done by scripts/ so that it reads as plain bash; see README.md.
 
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-backend test-package test-frontend test-e2e test-dev security bench bench-quick lighthouse
+.PHONY: help dev setup test test-backend test-package test-frontend test-e2e test-dev deploy-test security bench bench-quick lighthouse
 
 help:
 	@echo "make dev            run the app: http://localhost:3000 (backend http://127.0.0.1:8000)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test-frontend  frontend unit tests, types, lint, build, OpenAPI types check"
 	@echo "make test-e2e       browser tests against real servers in both auth modes"
 	@echo "make test-dev       make dev on free ports: it serves, then SIGTERM / Ctrl-C leave nothing running"
+	@echo "make deploy-test    images, compose.yaml with two replicas of each side behind nginx, faults (docs/deploy.md)"
 	@echo "make security       attacks, authorization matrix, fuzzing, faults and load (docs/SECURITY.md)"
 	@echo "make bench          benchmarks, about 5 minutes (docs/BENCHMARKS.md); bench-quick: under 2"
 	@echo "make lighthouse     Lighthouse on the production build: /tasks and /login figures against their targets"
@@ -45,6 +46,8 @@ test-e2e:
 
 test-dev:
 	@scripts/test.sh dev
+deploy-test:
+	@scripts/test.sh deploy
 
 security:
 	@scripts/test.sh security

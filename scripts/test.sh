@@ -9,6 +9,7 @@
 #   scripts/test.sh frontend    frontend unit tests, types, lint, production build, OpenAPI types check
 #   scripts/test.sh e2e         browser tests against real servers (builds the frontend first)
 #   scripts/test.sh security    the security and reliability suite (security/run.sh)
+#   scripts/test.sh deploy      images, compose.yaml behind nginx, faults (scripts/deploy-test.sh)
 #   scripts/test.sh bench       a smoke run of the benchmarks (BENCH_QUICK=1 bench/run.sh)
 #   scripts/test.sh dev         `make dev` on free ports: serves, then SIGTERM / Ctrl-C stop everything
 # Each step's full output is kept in .tmp/test-logs/.
@@ -16,7 +17,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(docs backend package frontend e2e security bench dev)
+[[ ${#suites[@]} -gt 0 ]] || suites=(docs backend package frontend e2e security deploy bench dev)
 wants() { local s; for s in "${suites[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 logdir="$ROOT/.tmp/test-logs"
@@ -150,6 +151,11 @@ fi
 if wants security; then
   # Attacks, authorization matrix, Hypothesis and schemathesis, key rotation, faults, load.
   step "security: suite" "$ROOT" security/run.sh
+fi
+
+if wants deploy; then
+  # The images and compose.yaml: two replicas of each side behind nginx, checked through it, faults included.
+  step "deploy: compose project" "$ROOT" scripts/deploy-test.sh
 fi
 
 if wants bench; then

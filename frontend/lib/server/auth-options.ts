@@ -133,7 +133,13 @@ export function parseDatabaseUrl(value: string | undefined, cwd: string = proces
 }
 
 export function openDatabase(config: DatabaseConfig) {
-  if (config.kind === "postgres") return new Pool({ connectionString: config.connectionString });
+  if (config.kind === "postgres") {
+    const pool = new Pool({ connectionString: config.connectionString });
+    // An idle connection that the server ends (a restart, a failover) is reported here; with no
+    // listener Node treats it as an uncaught exception. The pool opens a new one on the next query.
+    pool.on("error", (error) => console.error(`PostgreSQL closed an idle connection: ${error.message}`));
+    return pool;
+  }
   if (config.file !== ":memory:") fs.mkdirSync(path.dirname(config.file), { recursive: true });
   const db = new Database(config.file);
   db.pragma("journal_mode = WAL");
