@@ -55,10 +55,13 @@ build_debian() {
   rm -rf "$rootfs"
 }
 
+# standin NAME UPSTREAM_TAG CONTEXT [FILE...]: the stand-in's image name, built if missing from
+# deploy/test/standins/NAME.Containerfile; its tag hashes that recipe and the FILEs it copies.
 standin() {
   local name=$1 upstream_tag=$2 context=$3
+  shift 3
   local recipe="$standins/$name.Containerfile"
-  local image="localhost/tasks-standin/$name:$upstream_tag-$(recipe_tag "$recipe" "$standins"/*.sh)"
+  local image="localhost/tasks-standin/$name:$upstream_tag-$(recipe_tag "$recipe" "$@")"
   if ! image_exists "$image"; then
     say "building the $name stand-in for $name:$upstream_tag" >&2
     podman build --quiet --network host --format docker --build-arg DEBIAN_IMAGE="$debian_image" \
@@ -114,7 +117,7 @@ main() {
   local python_image node_image postgres_image nginx_image
   python_image=$(standin python 3.11-slim-bookworm "$standins")
   node_image=$(standin node 20-bookworm-slim "$(node_context)")
-  postgres_image=$(standin postgres 15-bookworm "$standins")
+  postgres_image=$(standin postgres 15-bookworm "$standins" "$standins/postgres-entrypoint.sh")
   nginx_image=$(standin nginx 1.27-bookworm "$standins")
   say "stand-in base images ready ($((SECONDS - started))s)"
 
