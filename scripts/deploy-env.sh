@@ -35,5 +35,8 @@ POSTGRES_PORT=${POSTGRES_PORT:-5433}
 # out and makes the stored keys unreadable. Only the frontends receive it.
 BETTER_AUTH_SECRET=$(random_secret)
 POSTGRES_PASSWORD=$(random_secret)
+# Mail for password resets and address verification, e.g. smtps://user:password@smtp.example.com:465
+SMTP_URL=${SMTP_URL:-}
+EMAIL_FROM=${EMAIL_FROM:-}
 ENV
 say "wrote $file"
