@@ -46,6 +46,7 @@ test-e2e:
 
 test-dev:
 	@scripts/test.sh dev
+
 deploy-test:
 	@scripts/test.sh deploy
 
