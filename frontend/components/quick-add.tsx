@@ -3,9 +3,10 @@
 import { useId, useRef, useState, type FormEvent } from "react";
 
 import { useHydrated } from "@/lib/client/use-hydrated";
-import { useCreateTask } from "@/lib/client/use-tasks";
+import { askNotificationPermission } from "@/lib/client/use-reminders";
+import { useCreateTask, useTags } from "@/lib/client/use-tasks";
 
-import { readTaskDetails, TaskFields } from "./task-fields";
+import { checkTaskDetails, readTaskDetails, TaskFields } from "./task-fields";
 import { useClearToast, useToast } from "./toasts";
 import { fieldError, inputClass, primaryButton, quietButton } from "./ui";
 
@@ -15,7 +16,10 @@ export function QuickAdd({ userId, defaultDue }: { userId: string; defaultDue: s
   const clearToast = useClearToast();
   const [problem, setProblem] = useState<string | null>(null);
   const [details, setDetails] = useState(false);
+  const [dueProblem, setDueProblem] = useState<string | undefined>();
+  const tags = useTags(userId);
   const titleRef = useRef<HTMLInputElement>(null);
+  const [formKey, setFormKey] = useState(0);
   const id = useId();
   const hydrated = useHydrated();
 
@@ -30,9 +34,19 @@ export function QuickAdd({ userId, defaultDue }: { userId: string; defaultDue: s
       return;
     }
     setProblem(null);
+    const taskDetails = readTaskDetails(form);
+    const detailProblems = checkTaskDetails(taskDetails);
+    setDueProblem(detailProblems.due_date);
+    if (detailProblems.due_date) {
+      setDetails(true);
+      formEl.querySelector<HTMLElement>("input[name=due_date]")?.focus();
+      return;
+    }
+    if (taskDetails.remind_at) askNotificationPermission(notify); // in the submit: a user gesture
     try {
-      await create.mutateAsync({ title, ...readTaskDetails(form) });
+      await create.mutateAsync({ title, ...taskDetails });
       formEl.reset();
+      setFormKey((k) => k + 1); // the tag chips are state: start them afresh too
       setDetails(false);
       titleRef.current?.focus();
       clearToast("add");
@@ -89,7 +103,13 @@ export function QuickAdd({ userId, defaultDue }: { userId: string; defaultDue: s
         </p>
       ) : null}
       <div id={`${id}-details`} hidden={!details} className="border-t border-line p-2 pt-3">
-        <TaskFields idPrefix={id} task={{ due_date: defaultDue }} key={defaultDue ?? ""} />
+        <TaskFields
+          idPrefix={id}
+          task={{ due_date: defaultDue }}
+          key={`${defaultDue ?? ""}-${formKey}`}
+          tagSuggestions={tags.data?.map((t) => t.name) ?? []}
+          dueProblem={dueProblem}
+        />
       </div>
     </form>
   );

@@ -4,13 +4,14 @@ import { useId, useRef, useState, type FormEvent } from "react";
 
 import type { Task } from "@/lib/api-client";
 import { useHydrated } from "@/lib/client/use-hydrated";
-import { useDeleteTask, useToggleTask, useUpdateTask } from "@/lib/client/use-tasks";
-import { describeDue } from "@/lib/dates";
+import { askNotificationPermission } from "@/lib/client/use-reminders";
+import { useDeleteTask, useTags, useToggleTask, useUpdateTask } from "@/lib/client/use-tasks";
+import { describeDue, describeRecurrence, formatDueDate, nextOccurrence } from "@/lib/dates";
 
 import { ConfirmDialog } from "./confirm-dialog";
 import { useEditor } from "./editor-context";
 import { PencilIcon, TrashIcon } from "./icons";
-import { readTaskDetails, TaskFields } from "./task-fields";
+import { checkTaskDetails, readTaskDetails, TaskFields } from "./task-fields";
 import { useClearToast, useToast } from "./toasts";
 import { fieldError, inputClass, labelClass, primaryButton, quietButton, secondaryButton } from "./ui";
 
@@ -42,6 +43,10 @@ export function TaskItem({ task, userId, today }: { task: Task; userId: string; 
     try {
       await toggle.mutateAsync(task);
       clearToast(`task-${task.id}`);
+      if (!completed && task.recurrence && task.due_date) {
+        const next = nextOccurrence(task.due_date, task.recurrence.frequency, task.recurrence.interval ?? 1);
+        notify("success", `Done. “${task.title}” repeats: the next one is due ${formatDueDate(next)}.`);
+      }
     } catch (error) {
       notify(
         "error",
@@ -113,6 +118,20 @@ export function TaskItem({ task, userId, today }: { task: Task; userId: string; 
               {task.priority === "high" ? "High priority" : "Low priority"}
             </span>
           ) : null}
+          {task.recurrence ? <span>{describeRecurrence(task.recurrence.frequency, task.recurrence.interval ?? 1)}</span> : null}
+          {task.remind_at && !completed ? (
+            <span>
+              Reminder{" "}
+              <time dateTime={task.remind_at}>
+                {new Date(task.remind_at).toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}
+              </time>
+            </span>
+          ) : null}
+          {task.tags.map((tag) => (
+            <span key={tag} className="rounded-full bg-raised px-2 py-0.5 text-ink">
+              #{tag}
+            </span>
+          ))}
           {completed ? <span className="text-ok">Done</span> : null}
         </p>
         {task.description ? <p className="mt-0.5 line-clamp-2 whitespace-pre-line break-words text-sm text-muted">{task.description}</p> : null}
@@ -156,7 +175,9 @@ function EditTaskForm({ task, userId, onDone }: { task: Task; userId: string; on
   const notify = useToast();
   const clearToast = useClearToast();
   const [problem, setProblem] = useState<string | null>(null);
+  const [dueProblem, setDueProblem] = useState<string | undefined>();
   const titleRef = useRef<HTMLInputElement>(null);
+  const tags = useTags(userId);
   const id = useId();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -168,8 +189,16 @@ function EditTaskForm({ task, userId, onDone }: { task: Task; userId: string; on
       titleRef.current?.focus();
       return;
     }
+    const details = readTaskDetails(form);
+    const problems = checkTaskDetails(details);
+    setDueProblem(problems.due_date);
+    if (problems.due_date) {
+      event.currentTarget.querySelector<HTMLElement>("input[name=due_date]")?.focus();
+      return;
+    }
+    if (details.remind_at && details.remind_at !== task.remind_at) askNotificationPermission(notify);
     try {
-      await update.mutateAsync({ id: task.id, changes: { title, ...readTaskDetails(form) } });
+      await update.mutateAsync({ id: task.id, changes: { title, ...details } });
       clearToast(`task-${task.id}`);
       notify("success", `Saved “${title}”.`);
       onDone();
@@ -217,7 +246,7 @@ function EditTaskForm({ task, userId, onDone }: { task: Task; userId: string; on
           </p>
         ) : null}
       </div>
-      <TaskFields idPrefix={id} task={task} />
+      <TaskFields idPrefix={id} task={task} tagSuggestions={tags.data?.map((t) => t.name) ?? []} dueProblem={dueProblem} />
       <div className="flex justify-end gap-2">
         <button type="button" onClick={() => editor.close()} className={secondaryButton}>
           Cancel

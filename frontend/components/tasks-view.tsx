@@ -5,7 +5,8 @@ import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "rea
 
 import type { Task, TaskList } from "@/lib/api-client";
 import { useHydrated } from "@/lib/client/use-hydrated";
-import { useTaskList } from "@/lib/client/use-tasks";
+import { useReminders } from "@/lib/client/use-reminders";
+import { useDeleteTag, useRenameTag, useTags, useTaskList } from "@/lib/client/use-tasks";
 import { useToday } from "@/lib/client/use-today";
 import { useViewState, type SetViewState } from "@/lib/client/use-view-state";
 import {
@@ -25,6 +26,7 @@ import {
   type ViewState,
 } from "@/lib/task-view";
 
+import { ConfirmDialog } from "./confirm-dialog";
 import { EditorProvider } from "./editor-context";
 import { ChevronIcon } from "./icons";
 import { QuickAdd } from "./quick-add";
@@ -76,6 +78,7 @@ export function TasksView({ userId, today: serverToday }: { userId: string; toda
     };
   }, [open.data, done.data, state]);
 
+  useReminders(openTasks, notify);
   const groups = groupTasks(openTasks, today);
   const loaded = open.data !== undefined && done.data !== undefined;
   const counts: Record<View, number> = {
@@ -95,7 +98,7 @@ export function TasksView({ userId, today: serverToday }: { userId: string; toda
         <h1 className="sr-only">Your tasks</h1>
         <QuickAdd userId={userId} defaultDue={defaultDueFor(state.view, today)} />
         <ToastRegion />
-        <Toolbar state={state} setState={setState} counts={loaded ? counts : null} />
+        <Toolbar state={state} setState={setState} counts={loaded ? counts : null} userId={userId} />
 
         {loaded ? (
           <p className="text-sm text-muted" aria-live="polite">
@@ -213,15 +216,17 @@ function Toolbar({
   state,
   setState,
   counts,
+  userId,
 }: {
   state: ViewState;
   setState: SetViewState;
   counts: Record<View, number> | null;
+  userId: string;
 }) {
   const id = useId();
   const hydrated = useHydrated(); // controlled fields: keep them until React can see their changes
-  const [filtersShown, setFiltersShown] = useState(Boolean(state.priority || state.dueFrom || state.dueTo));
-  const activeFilters = [state.priority, state.dueFrom, state.dueTo].filter(Boolean).length;
+  const [filtersShown, setFiltersShown] = useState(Boolean(state.priority || state.dueFrom || state.dueTo || state.tag));
+  const activeFilters = [state.priority, state.dueFrom, state.dueTo, state.tag].filter(Boolean).length;
 
   // The search box is typed into freely; the URL follows a moment later (replacing, not adding to history).
   const [search, setSearch] = useState(state.q);
@@ -362,14 +367,113 @@ function Toolbar({
         <div className="flex items-end">
           <button
             type="button"
-            onClick={() => setState({ priority: null, dueFrom: null, dueTo: null })}
+            onClick={() => setState({ priority: null, dueFrom: null, dueTo: null, tag: null })}
             disabled={!activeFilters}
             className={quietButton}
           >
             Clear filters
           </button>
         </div>
+        <TagList userId={userId} selected={state.tag} onSelect={(tag) => setState({ tag })} />
       </div>
     </div>
+  );
+}
+
+/** The user's tags with their counts: pick one to filter by it; rename or delete it everywhere. */
+function TagList({ userId, selected, onSelect }: { userId: string; selected: string | null; onSelect: (tag: string | null) => void }) {
+  const tags = useTags(userId);
+  const rename = useRenameTag(userId);
+  const remove = useDeleteTag(userId);
+  const notify = useToast();
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const id = useId();
+  if (!tags.data || tags.data.length === 0) return null;
+
+  async function onRename(from: string, to: string) {
+    setRenaming(null);
+    if (!to.trim() || to.trim() === from) return;
+    try {
+      const renamed = await rename.mutateAsync({ from, to: to.trim() });
+      if (selected?.toLowerCase() === from.toLowerCase()) onSelect(renamed.name);
+      notify("success", `Renamed #${from} to #${renamed.name}.`);
+    } catch (error) {
+      notify("error", error instanceof Error ? error.message : "Could not rename the tag.", `tag-${from}`);
+    }
+  }
+
+  async function onDelete(name: string) {
+    setDeleting(null);
+    try {
+      await remove.mutateAsync(name);
+      if (selected?.toLowerCase() === name.toLowerCase()) onSelect(null);
+      notify("success", `Removed #${name} from every task.`);
+    } catch (error) {
+      notify("error", error instanceof Error ? error.message : "Could not delete the tag.", `tag-${name}`);
+    }
+  }
+
+  return (
+    <section aria-labelledby={`${id}-tags`} className="col-span-2 sm:col-span-4">
+      <h3 id={`${id}-tags`} className={labelClass}>
+        Tags
+      </h3>
+      <ul className="mt-1 space-y-1">
+        {tags.data.map((tag) => (
+          <li key={tag.name} className="flex items-center gap-1">
+            {renaming === tag.name ? (
+              <form
+                className="flex flex-1 items-center gap-1"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void onRename(tag.name, String(new FormData(event.currentTarget).get("name") ?? ""));
+                }}
+              >
+                <label htmlFor={`${id}-rename`} className="sr-only">
+                  New name for #{tag.name}
+                </label>
+                <input id={`${id}-rename`} name="name" defaultValue={tag.name} maxLength={32} autoFocus className={inputClass} />
+                <button type="submit" className={secondaryButton}>
+                  Save
+                </button>
+                <button type="button" onClick={() => setRenaming(null)} className={quietButton}>
+                  Cancel
+                </button>
+              </form>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  aria-pressed={selected?.toLowerCase() === tag.name.toLowerCase()}
+                  onClick={() => onSelect(selected?.toLowerCase() === tag.name.toLowerCase() ? null : tag.name)}
+                  className={`inline-flex min-h-8 flex-1 items-center justify-between rounded-md px-2 text-left text-sm ${
+                    selected?.toLowerCase() === tag.name.toLowerCase() ? "bg-accent text-on-accent" : "hover:bg-raised"
+                  }`}
+                >
+                  <span>#{tag.name}</span>
+                  <span>{tag.count}</span>
+                </button>
+                <button type="button" onClick={() => setRenaming(tag.name)} className={quietButton} aria-label={`Rename tag ${tag.name}`}>
+                  Rename
+                </button>
+                <button type="button" onClick={() => setDeleting(tag.name)} className={quietButton} aria-label={`Delete tag ${tag.name}`}>
+                  Delete
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete the tag #${deleting}?`}
+          body="It is taken off every task that carries it; the tasks stay."
+          confirmLabel="Delete tag"
+          onConfirm={() => void onDelete(deleting)}
+          onCancel={() => setDeleting(null)}
+        />
+      ) : null}
+    </section>
   );
 }

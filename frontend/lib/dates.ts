@@ -51,3 +51,38 @@ export function describeDue(dueDate: string, today: string, completed: boolean):
   if (dueDate === addDays(today, 1)) return "Due tomorrow";
   return `Due ${formatDueDate(dueDate, dueDate.slice(0, 4) !== today.slice(0, 4))}`;
 }
+
+/** An ISO instant as a datetime-local field shows it (the browser's zone, minutes). */
+export function toLocalInput(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${todayIso(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A datetime-local field's value as a timezone-aware ISO instant (the API refuses naive ones). */
+export function fromLocalInput(value: string): string | null {
+  if (!value) return null;
+  const d = new Date(value); // read in the browser's zone
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+export type Frequency = "daily" | "weekly" | "monthly" | "yearly";
+
+/** The due date one step later, as the backend computes a successor's (month ends clamp). */
+export function nextOccurrence(due: string, frequency: Frequency, interval = 1): string {
+  if (frequency === "daily") return addDays(due, interval);
+  if (frequency === "weekly") return addDays(due, 7 * interval);
+  const [y, m, d] = due.split("-").map(Number) as [number, number, number];
+  const months = frequency === "monthly" ? interval : 12 * interval;
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index % 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return `${year}-${pad(month + 1)}-${pad(Math.min(d, last))}`;
+}
+
+export function describeRecurrence(frequency: Frequency, interval = 1): string {
+  const unit = { daily: "day", weekly: "week", monthly: "month", yearly: "year" }[frequency];
+  return interval === 1 ? `Repeats every ${unit}` : `Repeats every ${interval} ${unit}s`;
+}

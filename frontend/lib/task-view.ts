@@ -33,10 +33,11 @@ export type ViewState = {
   priority: Priority | null;
   dueFrom: string | null;
   dueTo: string | null;
+  tag: string | null;
   sort: SortKey;
 };
 
-export const DEFAULT_VIEW_STATE: ViewState = { view: "all", q: "", priority: null, dueFrom: null, dueTo: null, sort: "due" };
+export const DEFAULT_VIEW_STATE: ViewState = { view: "all", q: "", priority: null, dueFrom: null, dueTo: null, tag: null, sort: "due" };
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
 
@@ -59,6 +60,7 @@ export function parseViewState(params: Params): ViewState {
     priority: oneOf(PRIORITIES, read(params, "priority")),
     dueFrom: date(read(params, "due_from")),
     dueTo: date(read(params, "due_to")),
+    tag: read(params, "tag")?.trim().slice(0, 32) || null,
     sort: oneOf(Object.keys(SORTS) as SortKey[], read(params, "sort")) ?? DEFAULT_VIEW_STATE.sort,
   };
 }
@@ -71,20 +73,21 @@ export function serializeViewState(state: ViewState): string {
   if (state.priority) params.set("priority", state.priority);
   if (state.dueFrom) params.set("due_from", state.dueFrom);
   if (state.dueTo) params.set("due_to", state.dueTo);
+  if (state.tag) params.set("tag", state.tag);
   if (state.sort !== DEFAULT_VIEW_STATE.sort) params.set("sort", state.sort);
   const text = params.toString();
   return text ? `?${text}` : "";
 }
 
 export function isFiltered(state: ViewState): boolean {
-  return Boolean(state.q.trim() || state.priority || state.dueFrom || state.dueTo);
+  return Boolean(state.q.trim() || state.priority || state.dueFrom || state.dueTo || state.tag);
 }
 
-/** What the backend is asked for: open or completed tasks, searched and sorted as chosen. */
+/** What the backend is asked for: open or completed tasks, searched, tagged and sorted as chosen. */
 export function listQuery(state: ViewState, status: "pending" | "completed"): ListTasksQuery {
   const { sort, order } = SORTS[state.sort];
   const q = state.q.trim();
-  return { status, sort, order, ...(q ? { q } : {}) };
+  return { status, sort, order, ...(q ? { q } : {}), ...(state.tag ? { tag: state.tag } : {}) };
 }
 
 /** The filters applied to the loaded tasks (priority and due range). */

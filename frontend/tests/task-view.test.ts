@@ -35,9 +35,9 @@ function task(id: number, due_date: string | null, extra: Partial<Task> = {}): T
 
 describe("the view state in the URL", () => {
   it("round-trips every field, writing only what differs from the defaults", () => {
-    const state = { view: "today", q: "milk", priority: "high", dueFrom: "2026-05-01", dueTo: "2026-05-31", sort: "priority" } as const;
+    const state = { view: "today", q: "milk", priority: "high", dueFrom: "2026-05-01", dueTo: "2026-05-31", tag: "home", sort: "priority" } as const;
     const query = serializeViewState(state);
-    expect(query).toBe("?view=today&q=milk&priority=high&due_from=2026-05-01&due_to=2026-05-31&sort=priority");
+    expect(query).toBe("?view=today&q=milk&priority=high&due_from=2026-05-01&due_to=2026-05-31&tag=home&sort=priority");
     expect(parseViewState(new URLSearchParams(query))).toEqual(state);
     expect(serializeViewState(DEFAULT_VIEW_STATE)).toBe("");
   });
@@ -52,9 +52,10 @@ describe("the view state in the URL", () => {
   });
 
   it("asks the backend for open or completed tasks, searched and sorted as chosen", () => {
-    expect(listQuery({ ...DEFAULT_VIEW_STATE, q: "  milk ", sort: "priority" }, "pending")).toEqual({
+    expect(listQuery({ ...DEFAULT_VIEW_STATE, q: "  milk ", tag: "home", sort: "priority" }, "pending")).toEqual({
       status: "pending",
       q: "milk",
+      tag: "home",
       sort: "priority",
       order: "desc",
     });

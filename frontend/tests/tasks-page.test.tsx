@@ -161,7 +161,7 @@ describe("the complete toggle", () => {
 
     await backend.toggleArrived;
     backend.answerToggle();
-    await vi.waitFor(() => expect(alertText()).toContain("“Buy milk” is back as it was."));
+    await vi.waitFor(() => expect(alertText()).toContain("“Buy milk” is back as it was."), { timeout: 5000 });
     expect((await checkbox()).checked).toBe(false);
   });
 });

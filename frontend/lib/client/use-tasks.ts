@@ -3,11 +3,13 @@
 import {
   useInfiniteQuery,
   useMutation,
+  useQuery,
   useQueryClient,
   type InfiniteData,
   type QueryClient,
 } from "@tanstack/react-query";
 
+import type { components } from "../api-schema";
 import { describeApiError, type ListTasksQuery, type Task, type TaskCreate, type TaskList, type TaskUpdate } from "../api-client";
 import { taskListOptions, tasksKey } from "../task-list";
 import { useApi } from "./api-context";
@@ -31,7 +33,10 @@ export function useTaskList(userId: string, query: ListTasksQuery) {
  */
 async function refreshTasks(client: QueryClient, userId: string) {
   await client.cancelQueries({ queryKey: tasksKey(userId) });
-  await client.invalidateQueries({ queryKey: tasksKey(userId) });
+  await Promise.all([
+    client.invalidateQueries({ queryKey: tasksKey(userId) }),
+    client.invalidateQueries({ queryKey: ["tags", userId] }),
+  ]);
 }
 
 /** Applies `change` to every cached page of the user's task lists; returns what was there before. */
@@ -122,6 +127,53 @@ export function useToggleTask(userId: string) {
     },
     onError: (_error, _task, context) => {
       for (const [key, data] of context?.before ?? []) client.setQueryData(key, data);
+    },
+    onSettled: () => refreshTasks(client, userId),
+  });
+}
+
+export type Tag = components["schemas"]["TagPublic"];
+
+const tagsKey = (userId: string) => ["tags", userId] as const;
+
+/** The user's tags with how many tasks carry each (suggestions, the tag list). */
+export function useTags(userId: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: tagsKey(userId),
+    queryFn: async ({ signal }) => {
+      const { data, error, response } = await api.GET("/api/{user_id}/tags", { params: { path: { user_id: userId } }, signal });
+      if (!data) throw failure(error, response, "Could not load your tags");
+      return data;
+    },
+  });
+}
+
+export function useRenameTag(userId: string) {
+  const client = useQueryClient();
+  const api = useApi();
+  return useMutation({
+    mutationFn: async ({ from, to }: { from: string; to: string }) => {
+      const { data, error, response } = await api.PATCH("/api/{user_id}/tags/{name}", {
+        params: { path: { user_id: userId, name: from } },
+        body: { name: to },
+      });
+      if (!data) throw failure(error, response, "Could not rename the tag");
+      return data;
+    },
+    onSettled: () => refreshTasks(client, userId),
+  });
+}
+
+export function useDeleteTag(userId: string) {
+  const client = useQueryClient();
+  const api = useApi();
+  return useMutation({
+    mutationFn: async (name: string) => {
+      const { error, response } = await api.DELETE("/api/{user_id}/tags/{name}", {
+        params: { path: { user_id: userId, name } },
+      });
+      if (!response.ok) throw failure(error, response, "Could not delete the tag");
     },
     onSettled: () => refreshTasks(client, userId),
   });
