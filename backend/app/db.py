@@ -50,4 +50,7 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed before the response is sent (scope="function"), so that a connection lost while the session
+# closes (a PostgreSQL restart) still reaches the error handlers as a 503 instead of breaking a
+# response that has already started.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -7,11 +7,14 @@ import typing
 
 from better_auth_jwt import RefusalReason
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from test_support.tokens import USER_ID, TokenFactory
 
 from app.db import create_db_engine, normalize_database_url
 from app.logging import JsonFormatter
 from tests.conftest import AppFactory, bearer
+from tests.utils.tasks import create_task
 
 TASKS = f"/api/{USER_ID}/tasks"
 TASKS_TEMPLATE = "/api/{user_id}/tasks"
@@ -104,6 +107,27 @@ def test_database_outage_is_a_clean_503(make_client: AppFactory, tokens: TokenFa
     response = client.get(TASKS, headers=bearer(tokens.mint()))
     assert response.status_code == 503
     assert response.json() == {"detail": "The database is unavailable; try again shortly"}
+
+
+def test_connection_lost_while_the_session_closes_is_a_clean_503(
+    make_client: AppFactory, tokens: TokenFactory, sqlite_url: str
+) -> None:
+    # A PostgreSQL restart can break the connection between the route's last statement and the
+    # session's closing rollback: the answer must still be the handler's 503, not a 500 sent
+    # after a 200 had started.
+    engine = create_db_engine(sqlite_url)
+    client = make_client(engine)
+    headers = bearer(tokens.mint())
+    task = create_task(client, headers, USER_ID)
+
+    def connection_lost(connection: object) -> None:
+        raise OperationalError("ROLLBACK", {}, ConnectionError("server closed the connection"))
+
+    event.listen(engine, "rollback", connection_lost)
+    response = client.get(f"{TASKS}/{task['id']}", headers=headers)
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    engine.dispose()
 
 
 def test_database_urls_pick_the_psycopg_driver() -> None:
