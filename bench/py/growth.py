@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import jwt
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, text
+from test_support.tokens import DROP, SigningKey, TokenFactory
 
 from app.application import create_app
 from app.db import create_db_engine
@@ -85,9 +85,10 @@ def _tag_tasks(engine: Engine, user_id: str) -> None:
 
 
 def _token(secret: str) -> str:
-    now = int(time.time())
-    claims = {"sub": USER_ID, "iat": now, "exp": now + 3600, "iss": ISSUER, "aud": ISSUER}
-    return jwt.encode(claims, secret, algorithm="HS256")
+    # Only the registered claims (no profile, no `sid`: revocation is off), valid for the whole run.
+    tokens = TokenFactory(SigningKey(), issuer=ISSUER)
+    no_profile = {"id": DROP, "email": DROP, "name": DROP, "sid": DROP}
+    return tokens.mint_hs256(secret, USER_ID, exp=int(time.time()) + 3600, **no_profile)
 
 
 def _analyze(engine: Engine) -> None:

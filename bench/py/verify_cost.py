@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import jwt
 from better_auth_jwt import (
     AuthSettings,
@@ -32,36 +31,24 @@ from better_auth_jwt import (
     TokenVerifier,
     get_current_user,
 )
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.requests import Request
+from test_support.tokens import DROP, JwksStub, SigningKey, TokenFactory
 
 ISSUER = "http://localhost:3000"
 USER_ID = "bench-user-0000000000000000000001"
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def _b64url_decode(data: str) -> bytes:
     return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
 
 
-def _claims(**extra: Any) -> dict[str, Any]:
-    # Shaped like Better Auth's tokens with `definePayload` keeping id, email and name.
-    now = int(time.time())
-    return {
-        "id": USER_ID,
-        "email": "bench@example.com",
-        "name": "Bench User",
-        "sub": USER_ID,
-        "iat": now,
-        "exp": now + 15 * 60,
-        "iss": ISSUER,
-        "aud": ISSUER,
-        **extra,
-    }
+def _tokens(key: SigningKey) -> TokenFactory:
+    return TokenFactory(key, issuer=ISSUER)
+
+
+# Shaped like Better Auth's tokens with `definePayload` keeping id, email and name; no `sid`
+# (these verifiers leave revocation off).
+_PROFILE: dict[str, Any] = {"email": "bench@example.com", "name": "Bench User", "sid": DROP}
 
 
 def _interleaved(
@@ -127,13 +114,10 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
     results: dict[str, Any] = {"number": number, "repeat": repeat}
 
     # EdDSA: a real JwksCache fed by an in-process JWKS endpoint, exactly as the app builds it.
-    private_key = Ed25519PrivateKey.generate()
-    public_key = private_key.public_key()
-    kid = secrets.token_urlsafe(24)[:32]
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64url(raw), "kid": kid, "alg": "EdDSA"}
-    transport = httpx.MockTransport(lambda _: httpx.Response(200, json={"keys": [jwk]}))
-    cache = JwksCache(ISSUER + "/api/auth/jwks", allowed_algorithms=["EdDSA"], transport=transport)
+    key = SigningKey()
+    public_key = key.private_key.public_key()
+    jwks = JwksStub(key)
+    cache = JwksCache(jwks.url, allowed_algorithms=["EdDSA"], transport=jwks.transport)
     loop.run_until_complete(cache.refresh())
     secret = secrets.token_hex(32)
 
@@ -150,8 +134,8 @@ def measure(number: int, repeat: int) -> dict[str, Any]:
         )
 
     tokens = {
-        "EdDSA": jwt.encode(_claims(), private_key, algorithm="EdDSA", headers={"kid": kid}),
-        "HS256": jwt.encode(_claims(), secret, algorithm="HS256", headers={"typ": "JWT"}),
+        "EdDSA": _tokens(key).mint(USER_ID, **_PROFILE),
+        "HS256": _tokens(key).mint_hs256(secret, USER_ID, **_PROFILE),
     }
 
     def raw_check(algorithm: str) -> Callable[[], object]:
@@ -212,13 +196,10 @@ def _ratios(timings: dict[str, list[float]]) -> dict[str, dict[str, float]]:
 def alternatives(number: int, repeat: int) -> dict[str, dict[str, float]]:
     """A token seen for the first time, checked by each candidate, against the raw check."""
     loop = asyncio.new_event_loop()
-    private_key = Ed25519PrivateKey.generate()
-    public_key = private_key.public_key()
-    kid = secrets.token_urlsafe(24)[:32]
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64url(raw), "kid": kid, "alg": "EdDSA"}
-    transport = httpx.MockTransport(lambda _: httpx.Response(200, json={"keys": [jwk]}))
-    cache = JwksCache(ISSUER + "/api/auth/jwks", allowed_algorithms=["EdDSA"], transport=transport)
+    key = SigningKey()
+    public_key = key.private_key.public_key()
+    jwks = JwksStub(key)
+    cache = JwksCache(jwks.url, allowed_algorithms=["EdDSA"], transport=jwks.transport)
     loop.run_until_complete(cache.refresh())
     ours = TokenVerifier(
         keys=cache,
@@ -228,10 +209,10 @@ def alternatives(number: int, repeat: int) -> dict[str, dict[str, float]]:
         require_kid=True,
         cached_tokens=0,
     )
-    token = jwt.encode(_claims(), private_key, algorithm="EdDSA", headers={"kid": kid})
+    token = _tokens(key).mint(USER_ID, **_PROFILE)
     head, payload, signature = token.split(".")
     message, sig = f"{head}.{payload}".encode(), _b64url_decode(signature)
-    pyjwk = jwt.PyJWK(jwk, "EdDSA")
+    pyjwk = jwt.PyJWK(key.public_jwk, "EdDSA")
     pyjws = jwt.PyJWS()
 
     def pyjwt_decode() -> object:
@@ -260,7 +241,7 @@ def alternatives(number: int, repeat: int) -> dict[str, dict[str, float]]:
         from joserfc import jwt as joserfc_jwt  # type: ignore[import-not-found]
         from joserfc.jwk import OKPKey  # type: ignore[import-not-found]
 
-        okp = OKPKey.import_key(jwk)
+        okp = OKPKey.import_key(key.public_jwk)
         essential = {"essential": True}
         registry = joserfc_jwt.JWTClaimsRegistry(
             leeway=30,
