@@ -141,4 +141,6 @@ def test_a_deleted_account_leaves_no_rows(stack: Stack, database_url: str) -> No
             break
         assert time.monotonic() < deadline, f"{left} tasks of a deleted account remain"
         time.sleep(0.05)
-    assert client.get(path, headers=bearer(token)).json()["reason"] == "revoked"
+    # Any process of the deployment may have purged the rows (the second backend shares this
+    # database); this one refuses the token once it has read the same feed, within the 5 s.
+    refused_within([stack.backend], path, token)

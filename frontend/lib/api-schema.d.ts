@@ -281,7 +281,7 @@ export interface components {
              * @description Class of the refusal, for a program to read
              * @enum {string}
              */
-            reason: "missing_token" | "invalid_scheme" | "token_too_large" | "malformed_token" | "unsupported_algorithm" | "crit_header" | "missing_kid" | "unknown_kid" | "invalid_signature" | "expired" | "not_yet_valid" | "invalid_issuer" | "invalid_audience" | "missing_claim" | "invalid_claim";
+            reason: "missing_token" | "invalid_scheme" | "token_too_large" | "malformed_token" | "unsupported_algorithm" | "crit_header" | "missing_kid" | "unknown_kid" | "invalid_signature" | "expired" | "not_yet_valid" | "invalid_issuer" | "invalid_audience" | "missing_claim" | "invalid_claim" | "revoked";
         };
         /** ValidationError */
         ValidationError: {
