@@ -6,7 +6,7 @@ import path from "node:path";
 
 import { betterAuth } from "better-auth";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/server/auth-migrate";
 import { createAuthOptions, type AuthEnv } from "@/lib/server/auth-options";
@@ -252,5 +252,22 @@ describe("password reset", () => {
     }
     expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
     expect(statuses.slice(3)).toEqual([429, 429]);
+  });
+});
+
+describe("email verification (REQUIRE_EMAIL_VERIFICATION=true)", () => {
+  it("mails a link at sign-up and refuses to sign in until it has been opened", async () => {
+    const { call, signIn, outbox } = await startAuth({ REQUIRE_EMAIL_VERIFICATION: "true" });
+    const email = `v${Math.random().toString(36).slice(2)}@example.com`;
+    const signedUp = await call("/sign-up/email", { body: { name: "Verify Me", email, password: PASSWORD } });
+    expect(signedUp.status).toBe(200);
+    await vi.waitFor(() => expect(outbox.find((m) => m.to === email)).toBeDefined());
+    expect((await signIn(email)).status).toBe(403);
+
+    const link = new URL(outbox.find((m) => m.to === email)!.link);
+    expect(link.pathname).toBe("/api/auth/verify-email");
+    const verified = await call(`/verify-email${link.search}`);
+    expect(verified.status).toBeLessThan(400);
+    expect((await signIn(email)).status).toBe(200);
   });
 });
