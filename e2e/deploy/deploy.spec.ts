@@ -57,8 +57,11 @@ test("a person signs up in the browser and manages tasks, through nginx", async 
   await addTask(page, "Water the plants");
   await editTask(page, "Water the plants", "Water the plants and the lawn");
   const checkbox = task(page, "Water the plants and the lawn").getByRole("checkbox");
+  // The reload renders the list on the server: it must come after the change has been saved.
+  const saved = page.waitForResponse((r) => r.url().endsWith("/complete") && r.request().method() === "PATCH");
   await checkbox.check();
   await expect(checkbox).toBeChecked();
+  expect((await saved).status()).toBe(200);
   await page.reload();
   await expect(task(page, "Water the plants and the lawn").getByRole("checkbox")).toBeChecked();
   await deleteTask(page, "Water the plants and the lawn");
