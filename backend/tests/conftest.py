@@ -12,11 +12,13 @@ from sqlalchemy import Engine, text
 from test_support.migrations import migrate
 from test_support.postgres import throwaway_postgres
 from test_support.revocation_feed import FeedStub
-from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
+from test_support.tokens import ISSUER, USER_ID, JwksStub, TokenFactory
 
 from app.application import create_app
 from app.db import create_db_engine
 from app.settings import Settings
+
+pytest_plugins = ["test_support.fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -66,27 +68,6 @@ def engine(engines: dict[str, Engine], database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sqlite_engine(engines: dict[str, Engine], sqlite_url: str) -> Iterator[Engine]:
     yield from _engine_for(engines, sqlite_url)
-
-
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey()
-
-
-@pytest.fixture
-def tokens(signing_key: SigningKey) -> TokenFactory:
-    return TokenFactory(signing_key)
-
-
-@pytest.fixture
-def jwks(signing_key: SigningKey) -> JwksStub:
-    return JwksStub(signing_key)
-
-
-@pytest.fixture
-def feed(signing_key: SigningKey) -> FeedStub:
-    """The frontend's revocation feed, signed with the issuer's key: tests revoke sessions here."""
-    return FeedStub(key=signing_key.private_key, kid=signing_key.kid)
 
 
 def make_settings(**overrides: Any) -> Settings:

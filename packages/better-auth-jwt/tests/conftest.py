@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 from test_support.revocation_feed import FeedStub
-from test_support.tokens import ISSUER, USER_ID, JwksStub, SigningKey, TokenFactory
+from test_support.tokens import ISSUER, USER_ID, JwksStub
 
 from better_auth_jwt import (
     AUTH_ERROR_RESPONSES,
@@ -19,6 +19,8 @@ from better_auth_jwt import (
     KeyResolver,
     PathUser,
 )
+
+pytest_plugins = ["test_support.fixtures"]
 
 NOTES = f"/api/{USER_ID}/notes"
 
@@ -67,28 +69,7 @@ def _no_auth_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey()
-
-
-@pytest.fixture
-def tokens(signing_key: SigningKey) -> TokenFactory:
-    return TokenFactory(signing_key)
-
-
-@pytest.fixture
-def jwks(signing_key: SigningKey) -> JwksStub:
-    return JwksStub(signing_key)
-
-
 AppFactory = Callable[..., TestClient]
-
-
-@pytest.fixture
-def feed(signing_key: SigningKey) -> FeedStub:
-    """The frontend's revocation feed, signed like the issuer's tokens."""
-    return FeedStub(key=signing_key.private_key, kid=signing_key.kid)
 
 
 @pytest.fixture
