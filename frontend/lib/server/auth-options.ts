@@ -15,7 +15,7 @@ import { SignJWT, type JWTPayload } from "jose";
 import { Pool } from "pg";
 
 import { createMailer, type SendEmail } from "./mailer";
-import { revocationFeed } from "./revocation-feed";
+import { REVOCATION_FEED_PATH, revocationFeed } from "./revocation-feed";
 
 export type AuthEnv = Record<string, string | undefined>;
 
@@ -295,6 +295,13 @@ export function createAuthOptions({
         "/request-password-reset": PASSWORD_RESET_RATE_LIMIT,
         "/reset-password": PASSWORD_RESET_RATE_LIMIT,
         "/send-verification-email": PASSWORD_RESET_RATE_LIMIT,
+        // Not limited: Better Auth's window starts again only after a quiet window, so steady
+        // traffic from one address is cut off once it reaches any limit. The backends poll the feed
+        // every second (the load balancer limits it per address instead, deploy/nginx); every
+        // browser behind one address (an office, a test run) fetches tokens, and /token already
+        // needs a session.
+        [REVOCATION_FEED_PATH]: false,
+        "/token": false,
       },
     },
     telemetry: { enabled: false },

@@ -163,7 +163,5 @@ export const revocationFeed = (options: RevocationFeedOptions) => {
         },
       ),
     },
-    // Every backend process polls about once a second; allow that from one address with room to spare.
-    rateLimit: [{ pathMatcher: (path: string) => path === REVOCATION_FEED_PATH, window: 60, max: 600 }],
   } satisfies BetterAuthPlugin;
 };
