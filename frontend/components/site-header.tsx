@@ -4,7 +4,6 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-import { authClient } from "@/lib/client/auth-client";
 import { tokenCache } from "@/lib/client/backend";
 
 import { ThemeSelect } from "./theme-select";
@@ -18,8 +17,11 @@ export function SiteHeader({ userName, userEmail }: { userName: string; userEmai
 
   async function signOut() {
     setBusy(true);
-    const { error } = await authClient.signOut();
-    if (error) {
+    // Loaded on demand (see lib/client/backend.ts); offline, the import fails like the request would.
+    const failed = await import("@/lib/client/auth-client")
+      .then(({ authClient }) => authClient.signOut())
+      .then(({ error }) => Boolean(error), () => true);
+    if (failed) {
       setBusy(false);
       notify("error", "Could not sign out. Check your connection and try again.");
       return;

@@ -18,7 +18,6 @@ import {
   groupTasks,
   isFiltered,
   listQuery,
-  matchesFilters,
   serializeViewState,
   type Group,
   type SortKey,
@@ -67,16 +66,15 @@ export function TasksView({ userId, today: serverToday }: { userId: string; toda
     }
     const loaded = (data: Pages | undefined) => data?.pages.reduce((n, p) => n + p.items.length, 0) ?? 0;
     const total = (data: Pages | undefined) => data?.pages.at(-1)?.total ?? 0;
-    const shown = all.filter((task) => matchesFilters(task, state));
     return {
-      openTasks: shown.filter((task) => !task.completed),
-      doneTasks: shown.filter((task) => task.completed),
+      openTasks: all.filter((task) => !task.completed),
+      doneTasks: all.filter((task) => task.completed),
       unloaded: {
         open: Math.max(0, total(open.data) - loaded(open.data)),
         done: Math.max(0, total(done.data) - loaded(done.data)),
       },
     };
-  }, [open.data, done.data, state]);
+  }, [open.data, done.data]);
 
   useReminders(openTasks, notify);
   const groups = groupTasks(openTasks, today);

@@ -1,6 +1,6 @@
-// The task list as TanStack Query knows it: one key and one fetch for the server (which puts the first
-// page into the HTML) and the browser (which takes over with the same cache).
-import { infiniteQueryOptions } from "@tanstack/react-query";
+// The task list and the tag list as TanStack Query knows them: one key and one fetch each for the server
+// (which puts the first page into the HTML) and the browser (which takes over with the same cache).
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 
 import { describeApiError, type ApiClient, type ListTasksQuery } from "./api-client";
 
@@ -23,6 +23,20 @@ export function taskListOptions(api: ApiClient, userId: string, query: ListTasks
     getNextPageParam: (last, pages) => {
       const loaded = pages.reduce((n, page) => n + page.items.length, 0);
       return last.items.length > 0 && loaded < last.total ? loaded : undefined;
+    },
+  });
+}
+
+export const tagsKey = (userId: string) => ["tags", userId] as const;
+
+/** The user's tags with how many tasks carry each (suggestions, the tag list). */
+export function tagListOptions(api: ApiClient, userId: string) {
+  return queryOptions({
+    queryKey: tagsKey(userId),
+    queryFn: async ({ signal }) => {
+      const { data, error, response } = await api.GET("/api/{user_id}/tags", { params: { path: { user_id: userId } }, signal });
+      if (!data) throw new Error(describeApiError(error, `Could not load your tags (HTTP ${response.status}).`));
+      return data;
     },
   });
 }

@@ -83,20 +83,20 @@ export function isFiltered(state: ViewState): boolean {
   return Boolean(state.q.trim() || state.priority || state.dueFrom || state.dueTo || state.tag);
 }
 
-/** What the backend is asked for: open or completed tasks, searched, tagged and sorted as chosen. */
+/** What the backend is asked for: open or completed tasks, searched, filtered and sorted as chosen. */
 export function listQuery(state: ViewState, status: "pending" | "completed"): ListTasksQuery {
   const { sort, order } = SORTS[state.sort];
   const q = state.q.trim();
-  return { status, sort, order, ...(q ? { q } : {}), ...(state.tag ? { tag: state.tag } : {}) };
-}
-
-/** The filters applied to the loaded tasks (priority and due range). */
-export function matchesFilters(task: Task, state: ViewState): boolean {
-  if (state.priority && task.priority !== state.priority) return false;
-  if ((state.dueFrom || state.dueTo) && !task.due_date) return false;
-  if (state.dueFrom && task.due_date! < state.dueFrom) return false;
-  if (state.dueTo && task.due_date! > state.dueTo) return false;
-  return true;
+  return {
+    status,
+    sort,
+    order,
+    ...(q ? { q } : {}),
+    ...(state.tag ? { tag: state.tag } : {}),
+    ...(state.priority ? { priority: state.priority } : {}),
+    ...(state.dueFrom ? { due_from: state.dueFrom } : {}),
+    ...(state.dueTo ? { due_to: state.dueTo } : {}),
+  };
 }
 
 export const GROUPS = ["overdue", "today", "upcoming", "nodate"] as const;

@@ -11,7 +11,7 @@ import {
 
 import type { components } from "../api-schema";
 import { describeApiError, type ListTasksQuery, type Task, type TaskCreate, type TaskList, type TaskUpdate } from "../api-client";
-import { taskListOptions, tasksKey } from "../task-list";
+import { tagListOptions, tagsKey, taskListOptions, tasksKey } from "../task-list";
 import { useApi } from "./api-context";
 
 type TaskPages = InfiniteData<TaskList, number>;
@@ -35,7 +35,7 @@ async function refreshTasks(client: QueryClient, userId: string) {
   await client.cancelQueries({ queryKey: tasksKey(userId) });
   await Promise.all([
     client.invalidateQueries({ queryKey: tasksKey(userId) }),
-    client.invalidateQueries({ queryKey: ["tags", userId] }),
+    client.invalidateQueries({ queryKey: tagsKey(userId) }),
   ]);
 }
 
@@ -134,19 +134,10 @@ export function useToggleTask(userId: string) {
 
 export type Tag = components["schemas"]["TagPublic"];
 
-const tagsKey = (userId: string) => ["tags", userId] as const;
-
 /** The user's tags with how many tasks carry each (suggestions, the tag list). */
 export function useTags(userId: string) {
   const api = useApi();
-  return useQuery({
-    queryKey: tagsKey(userId),
-    queryFn: async ({ signal }) => {
-      const { data, error, response } = await api.GET("/api/{user_id}/tags", { params: { path: { user_id: userId } }, signal });
-      if (!data) throw failure(error, response, "Could not load your tags");
-      return data;
-    },
-  });
+  return useQuery(tagListOptions(api, userId));
 }
 
 export function useRenameTag(userId: string) {

@@ -1,4 +1,4 @@
-// The first page of the user's tasks, fetched by the Next.js server so that it arrives in the HTML:
+// The first page of the user's tasks (and their tags), fetched by the Next.js server so that it arrives in the HTML:
 // the browser paints tasks without the token → preflight → list round trips, then takes over with
 // the same query cache. The token is used here and dropped; it never reaches the page.
 import "server-only";
@@ -7,7 +7,7 @@ import { QueryClient, dehydrate, type DehydratedState } from "@tanstack/react-qu
 import createClient from "openapi-fetch";
 
 import type { paths } from "../api-schema";
-import { taskListOptions } from "../task-list";
+import { tagListOptions, taskListOptions } from "../task-list";
 import { listQuery, type ViewState } from "../task-view";
 import { getAuth } from "./auth";
 
@@ -34,11 +34,12 @@ export async function prefetchTasks(
   });
   // A client per request: a server-side cache must never outlive one request (or serve another user).
   const queryClient = new QueryClient();
-  await Promise.all(
-    (["pending", "completed"] as const).map((status) =>
+  await Promise.all([
+    ...(["pending", "completed"] as const).map((status) =>
       queryClient.prefetchInfiniteQuery(taskListOptions(api, userId, listQuery(state, status))),
     ),
-  );
+    queryClient.prefetchQuery(tagListOptions(api, userId)), // the tag list and the tag suggestions
+  ]);
   // prefetch never throws: failed queries are left out (dehydrate keeps successful ones only).
   return dehydrate(queryClient);
 }
