@@ -1,15 +1,23 @@
 // `make lighthouse`: Lighthouse (12.x, its default mobile settings) on the production build with a real
 // backend. Starts the stack on free ports, signs a user up, seeds 20 tasks, audits each page and
 // prints the figures against the targets of the task-manager issue. Exits 1 when a target is missed.
-//   Env: CHROME_PATH (default /usr/bin/chromium). Needs `npm run build` in frontend/ first.
+// Performance is the median of RUNS runs, as Lighthouse's guide to variability advises: the first
+// load in a fresh browser pays its start-up and swings the simulated paint times by a second.
+//   Env: CHROME_PATH (default /usr/bin/chromium); LIGHTHOUSE_REPORT_DIR, to keep each page's full report
+//   (<dir>/<page>.json, for Lighthouse's viewer). Needs `npm run build` in frontend/ first.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import { computeMedianRun } from "lighthouse/core/lib/median-run.js";
 import puppeteer, { type Browser } from "puppeteer-core";
 
-import { startStack, stopAllNow } from "../harness/stack";
+import { startStack, stopAll, stopAllNow } from "../harness/stack";
 
 type Result = NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr"];
 
+const RUNS = 3;
 const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 
 function dayFromToday(days: number): string {
@@ -51,6 +59,11 @@ async function audit(port: number, url: string, categories: string[]): Promise<R
   const result = await lighthouse(url, { port, output: "json", logLevel: "error", onlyCategories: categories });
   if (!result) throw new Error(`no Lighthouse result for ${url}`);
   if (result.lhr.runtimeError) throw new Error(`${url}: ${result.lhr.runtimeError.message}`);
+  const reportDir = process.env.LIGHTHOUSE_REPORT_DIR;
+  if (reportDir) {
+    mkdirSync(reportDir, { recursive: true });
+    writeFileSync(path.join(reportDir, `${new URL(url).pathname.slice(1) || "index"}.json`), result.report as string);
+  }
   return result.lhr;
 }
 
@@ -86,12 +99,22 @@ async function main() {
   const cookie = await signUpAndSeed(stack.frontendUrl, stack.backendUrl);
   const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium", chromeFlags: CHROME_FLAGS });
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
-  const auditAs = async (path: string, signedIn: boolean, categories: string[]) => {
+  const auditAs = async (page: string, signedIn: boolean, categories: string[]) => {
     await setSessionCookie(browser, stack.frontendUrl, signedIn ? cookie : null);
-    return audit(chrome.port, `${stack.frontendUrl}${path}`, categories);
+    return audit(chrome.port, `${stack.frontendUrl}${page}`, categories);
+  };
+  const medianOf = async (page: string, signedIn: boolean) => {
+    const runs: Result[] = [];
+    for (let run = 1; run <= RUNS; run += 1) {
+      const lhr = await auditAs(page, signedIn, ["performance", "accessibility"]);
+      const lcp = (numeric(lhr, "largest-contentful-paint") / 1000).toFixed(2);
+      console.log(`${page} run ${run}: performance ${score(lhr, "performance")}, LCP ${lcp} s, TBT ${Math.round(numeric(lhr, "total-blocking-time"))} ms`);
+      runs.push(lhr);
+    }
+    return computeMedianRun(runs);
   };
   try {
-    const tasks = await auditAs("/tasks", true, ["performance", "accessibility"]);
+    const tasks = await medianOf("/tasks", true);
     report("/tasks performance (mobile)", score(tasks, "performance"), ">= 95", score(tasks, "performance") >= 95);
     const lcp = numeric(tasks, "largest-contentful-paint") / 1000;
     report("/tasks LCP", lcp, "<= 1.5 s", lcp <= 1.5, " s");
@@ -103,7 +126,7 @@ async function main() {
     report("/tasks JavaScript transferred", js, "<= 150 KiB", js <= 150, " KiB");
     report("/tasks accessibility", score(tasks, "accessibility"), "100", score(tasks, "accessibility") === 100);
 
-    const login = await auditAs("/login", false, ["performance", "accessibility"]);
+    const login = await medianOf("/login", false);
     report("/login performance (mobile)", score(login, "performance"), ">= 98", score(login, "performance") >= 98);
     report("/login accessibility", score(login, "accessibility"), "100", score(login, "accessibility") === 100);
 
@@ -115,14 +138,14 @@ async function main() {
   } finally {
     await browser.disconnect();
     chrome.kill();
-    stopAllNow();
+    await stopAll(); // the servers and the SMTP server, or the process would not exit
     printRows();
   }
 }
 
 function printRows() {
   const width = Math.max(...rows.map((r) => r.what.length));
-  console.log(`\nLighthouse 12, default mobile settings, production build, 20 tasks`);
+  console.log(`\nLighthouse 12, default mobile settings, production build, 20 tasks, median of ${RUNS} runs`);
   for (const row of rows) console.log(`  ${row.what.padEnd(width)}  ${row.value.padStart(10)}  target ${row.target.padEnd(10)} ${row.ok ? "ok" : "MISSED"}`);
   if (rows.some((row) => !row.ok)) process.exitCode = 1;
 }
