@@ -198,7 +198,7 @@ def markdown(results: dict[str, Any], labels: dict[str, str]) -> str:
         )
     out += [
         "",
-        "CPU µs / request: CPU time the server process used during the rounds, divided by the"
+        "CPU µs / request: CPU time the server process used during its own trials, divided by the"
         " requests it answered (for get-session, + the Better Auth server's CPU per request).",
     ]
     out += [

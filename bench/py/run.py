@@ -214,22 +214,7 @@ def spread_pct(values: list[float]) -> float:
     return 100 * (max(values) - min(values)) / statistics.median(values) if values else 0.0
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and all its descendants."""
-    total = 0.0
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as children:
-                total += sum(cpu_seconds(int(child)) for child in children.read().split())
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return total
-
-
-def run_load(plan: dict[str, Any]) -> dict[str, list[dict[str, float]]]:
+def run_load(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     done = subprocess.run(
         pinned(LOAD_CPU, [str(TSX), str(BENCH / "ts" / "load.ts"), json.dumps(plan)]),
         cwd=BENCH,
@@ -239,7 +224,7 @@ def run_load(plan: dict[str, Any]) -> dict[str, list[dict[str, float]]]:
     )
     if done.returncode != 0:
         raise SystemExit("the load generator failed (see above)")
-    trials: dict[str, list[dict[str, float]]] = json.loads(done.stdout.strip().splitlines()[-1])
+    trials: dict[str, list[dict[str, Any]]] = json.loads(done.stdout.strip().splitlines()[-1])
     return trials
 
 
@@ -260,11 +245,9 @@ def load_test(user: Account, urls: dict[str, str], pids: dict[str, int]) -> dict
         log("load: warm-up")
         run_load(plan)
     log(f"load: {PLAN.trials} rounds of {PLAN.seconds} s per variant")
-    # CPU time of each server (and of Better Auth, busy only for get-session) across the rounds:
+    # CPU time of each server during its own trials (and of Better Auth, busy only for get-session):
     # a cost per request that other work on the machine disturbs much less than throughput.
-    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-    trials = run_load({**plan, "trials": PLAN.trials, "warmupSeconds": 0})
-    after = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    trials = run_load({**plan, "trials": PLAN.trials, "warmupSeconds": 0, "pids": pids})
     summary: dict[str, Any] = {}
     for name, runs in trials.items():
         rps = [r["rps"] for r in runs]
@@ -274,12 +257,14 @@ def load_test(user: Account, urls: dict[str, str], pids: dict[str, int]) -> dict
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p99_ms": statistics.median(r["p99_ms"] for r in runs),
             "rps_spread_pct": spread_pct(rps),
-            "cpu_us_per_request": 1e6 * (after[name] - before[name]) / requests,
+            "cpu_us_per_request": 1e6 * sum(r["cpu"][name] for r in runs) / requests,
             "trials": runs,
         }
     session = summary["session_lookup"]
     requests = sum(r["requests"] for r in session["trials"])
-    session["issuer_cpu_us_per_request"] = 1e6 * (after["issuer"] - before["issuer"]) / requests
+    session["issuer_cpu_us_per_request"] = (
+        1e6 * sum(r["cpu"]["issuer"] for r in session["trials"]) / requests
+    )
     return summary
 
 
