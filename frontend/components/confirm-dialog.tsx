@@ -1,7 +1,9 @@
 "use client";
 // A modal confirmation (native <dialog>: focus is trapped and Escape cancels).
-import { useEffect, useId, useRef } from "react";
+import { useId } from "react";
 import { createPortal } from "react-dom";
+
+import { useModal } from "@/lib/client/use-modal";
 
 import { dangerButton, secondaryButton } from "./ui";
 
@@ -22,24 +24,12 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, close, cancel, onDialogCancel } = useModal(onCancel);
   const id = useId();
-
-  // Close the modal before handing focus back: elements behind an open modal cannot take focus.
-  const cancel = () => {
-    ref.current?.close();
-    onCancel();
-  };
   const confirm = () => {
-    ref.current?.close();
+    close();
     onConfirm();
   };
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   // Rendered at the end of <body>, outside the task's list item, so the item keeps one Delete button.
   return createPortal(
@@ -47,10 +37,7 @@ export function ConfirmDialog({
       ref={ref}
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-body`}
-      onCancel={(event) => {
-        event.preventDefault();
-        cancel();
-      }}
+      onCancel={onDialogCancel}
       onKeyDown={(event) => event.stopPropagation()}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg bg-surface p-6 text-ink shadow-xl"
     >

@@ -1,31 +1,20 @@
 "use client";
 // Deleting the account: the password is asked again, and what goes is said plainly.
-// A native modal <dialog>, like the task deletion dialog: focus is trapped and Escape cancels.
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { createPortal } from "react-dom";
 
 import { authClient } from "@/lib/client/auth-client";
 import { describeAuthError, type AuthError } from "@/lib/auth-errors";
 import { tokenCache } from "@/lib/client/backend";
+import { useModal } from "@/lib/client/use-modal";
 
 import { dangerButton, inputClass, secondaryButton } from "./ui";
 
 export function DeleteAccountDialog({ onCancel }: { onCancel: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, cancel, onDialogCancel } = useModal(onCancel);
   const id = useId();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const cancel = () => {
-    ref.current?.close();
-    onCancel();
-  };
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -53,10 +42,7 @@ export function DeleteAccountDialog({ onCancel }: { onCancel: () => void }) {
       ref={ref}
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-body`}
-      onCancel={(event) => {
-        event.preventDefault();
-        cancel();
-      }}
+      onCancel={onDialogCancel}
       className="m-auto w-[min(30rem,calc(100vw-2rem))] rounded-lg bg-surface p-6 text-ink shadow-xl"
     >
       <form method="post" noValidate onSubmit={confirm}>

@@ -1,6 +1,8 @@
 "use client";
 // Keyboard shortcuts for the tasks page, and the help dialog (?) that lists them.
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
+
+import { useModal } from "@/lib/client/use-modal";
 
 import { quietButton, secondaryButton } from "./ui";
 
@@ -78,18 +80,13 @@ export function Shortcuts() {
 }
 
 function ShortcutsDialog({ onClose }: { onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, cancel, onDialogCancel } = useModal(onClose);
   const id = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   return (
     <dialog
       ref={ref}
       aria-labelledby={`${id}-title`}
-      onClose={onClose}
+      onCancel={onDialogCancel}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg bg-surface p-6 text-ink shadow-xl"
     >
       <h2 id={`${id}-title`} className="text-lg font-semibold">
@@ -110,7 +107,7 @@ function ShortcutsDialog({ onClose }: { onClose: () => void }) {
         ))}
       </dl>
       <div className="mt-6 flex justify-end">
-        <button type="button" autoFocus onClick={() => ref.current?.close()} className={secondaryButton}>
+        <button type="button" autoFocus onClick={cancel} className={secondaryButton}>
           Close
         </button>
       </div>
