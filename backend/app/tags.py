@@ -44,18 +44,21 @@ def set_task_tags(session: Session, task: Task, names: Sequence[str]) -> None:
         link.position = position
 
 
-def tag_names(session: Session, task_ids: Sequence[int]) -> defaultdict[int, list[str]]:
+# Built once, the task ids bound as one expanding parameter (see list_statements in app.api.tasks).
+PAGE_TAGS = (
+    select(TaskTag.task_id, Tag.name)
+    .join(Tag, col(Tag.id) == TaskTag.tag_id)
+    .where(col(TaskTag.task_id).in_(sa.bindparam("task_ids", expanding=True)))
+    .order_by(col(TaskTag.task_id), col(TaskTag.position))
+)
+
+
+def tag_names(connection: sa.Connection, task_ids: Sequence[int]) -> defaultdict[int, list[str]]:
     """The tags of these tasks, each task's in its order, in one query."""
     names: defaultdict[int, list[str]] = defaultdict(list)
     if task_ids:
-        rows = session.exec(
-            select(TaskTag.task_id, Tag.name)
-            .join(Tag, col(Tag.id) == TaskTag.tag_id)
-            .where(col(TaskTag.task_id).in_(task_ids))
-            .order_by(col(TaskTag.task_id), col(TaskTag.position))
-        )
-        for task_id, name in rows:
-            names[task_id].append(name)  # type: ignore[index]
+        for task_id, name in connection.execute(PAGE_TAGS, {"task_ids": list(task_ids)}):
+            names[task_id].append(name)
     return names
 
 

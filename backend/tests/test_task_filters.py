@@ -104,6 +104,23 @@ def test_filters_combine_with_status_search_sort_and_pages(
     assert listed(client, alice, priority="low", has_due_date="true", tag="home") == (["milk"], 1)
 
 
+def test_one_filter_shape_serves_other_values_and_other_users(
+    client: TestClient, alice: dict[str, str], tasks: dict[str, int], tokens: TokenFactory
+) -> None:
+    # The list builds one statement per combination of filters and binds the values anew: the
+    # same combination with other values, or for another user, must give its own answer.
+    bob = bearer(tokens.mint(OTHER_USER_ID))
+    bobs = f"/api/{OTHER_USER_ID}/tasks"
+    query = {"tag": "work", "q": "r", "due_from": "2026-03-01", "due_to": "2026-03-31"}
+    assert listed(client, alice, **query) == (["report"], 1)
+    response = client.get(bobs, params=query, headers=bob)
+    assert [t["title"] for t in response.json()["items"]] == ["bob report"]
+    assert listed(client, alice, **{**query, "tag": "home", "q": "mil"}) == (["milk"], 1)
+    assert listed(client, alice, **{**query, "due_to": "2026-03-01"}) == (["report"], 1)
+    assert listed(client, alice, **{**query, "due_from": "2026-03-02"}) == ([], 0)
+    assert listed(client, alice, **query) == (["report"], 1)
+
+
 def test_filters_in_someone_elses_path_are_forbidden(
     client: TestClient, alice: dict[str, str], tasks: dict[str, int]
 ) -> None:

@@ -1,14 +1,15 @@
 """The task API of DESIGN section 4: every route scoped to the verified user."""
 
+import functools
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import sqlalchemy as sa
 from better_auth_jwt import AuthenticatedUser, PathUser
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Select
 from sqlmodel import Session, col, func, select
 from starlette.concurrency import run_in_threadpool
 
@@ -90,30 +91,80 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_conditions(user: AuthenticatedUser, query: TaskListQuery) -> list[Any]:
-    conditions: list[Any] = [Task.user_id == user.id]
-    if query.status != "all":
-        conditions.append(col(Task.completed) == (query.status == "completed"))
-    if needle := (query.q or "").strip().lower():
-        pattern = like_pattern(needle)
+class ListShape(NamedTuple):
+    """What decides the SQL of a list query: which filters are set, and the order. The values
+    themselves (the user, the search text, the dates, …) are bound parameters."""
+
+    status: StatusFilter
+    search: bool
+    tag: bool
+    priority: bool
+    due_from: bool
+    due_to: bool
+    has_due_date: bool | None
+    sort: SortField
+    order: SortOrder
+
+
+def search_text(query: TaskListQuery) -> str:
+    return (query.q or "").strip().lower()
+
+
+def list_shape(query: TaskListQuery) -> ListShape:
+    return ListShape(
+        status=query.status,
+        search=bool(search_text(query)),
+        tag=bool(query.tag),
+        priority=query.priority is not None,
+        due_from=query.due_from is not None,
+        due_to=query.due_to is not None,
+        has_due_date=query.has_due_date,
+        sort=query.sort,
+        order=query.order,
+    )
+
+
+def list_parameters(user: AuthenticatedUser, query: TaskListQuery) -> dict[str, Any]:
+    """The values bound into the statement of the query's shape."""
+    needle = search_text(query)
+    return {
+        "user_id": user.id,
+        "pattern": like_pattern(needle) if needle else None,
+        "tag_key": tag_key(query.tag) if query.tag else None,
+        "priority": query.priority,
+        "due_from": query.due_from,
+        "due_to": query.due_to,
+        "offset": query.offset,
+        "limit": query.limit,
+    }
+
+
+def list_conditions(shape: ListShape) -> list[Any]:
+    conditions: list[Any] = [Task.user_id == sa.bindparam("user_id")]
+    if shape.status != "all":
+        conditions.append(col(Task.completed) == (shape.status == "completed"))
+    if shape.search:
+        pattern = sa.bindparam("pattern", type_=sa.String)
         conditions.append(
             sa.or_(
                 func.lower(Task.title).like(pattern, escape="/"),
                 func.lower(func.coalesce(Task.description, "")).like(pattern, escape="/"),
             )
         )
-    if query.tag:
-        tag = select(Tag.id).where(Tag.user_id == user.id, Tag.key == tag_key(query.tag))
+    if shape.tag:
+        tag = select(Tag.id).where(
+            Tag.user_id == sa.bindparam("user_id"), Tag.key == sa.bindparam("tag_key")
+        )
         conditions.append(col(Task.id).in_(tasks_with_tag(tag.scalar_subquery())))
-    if query.priority is not None:
-        conditions.append(Task.priority == query.priority)
-    if query.due_from is not None:
-        conditions.append(col(Task.due_date) >= query.due_from)
-    if query.due_to is not None:
-        conditions.append(col(Task.due_date) <= query.due_to)
-    if query.has_due_date is not None:
+    if shape.priority:
+        conditions.append(Task.priority == sa.bindparam("priority"))
+    if shape.due_from:
+        conditions.append(col(Task.due_date) >= sa.bindparam("due_from"))
+    if shape.due_to:
+        conditions.append(col(Task.due_date) <= sa.bindparam("due_to"))
+    if shape.has_due_date is not None:
         has = col(Task.due_date).is_not(None)
-        conditions.append(has if query.has_due_date else sa.not_(has))
+        conditions.append(has if shape.has_due_date else sa.not_(has))
     return conditions
 
 
@@ -133,7 +184,7 @@ def refuse_recurrence_without_due_date(task: Task, changed: dict[str, Any]) -> N
         )
 
 
-def list_ordering(query: TaskListQuery) -> list[Any]:
+def list_ordering(shape: ListShape) -> list[Any]:
     """The sort key, then the id (newest first when descending) so that pages never overlap."""
     key: Any = {
         "created": col(Task.created_at),
@@ -142,10 +193,10 @@ def list_ordering(query: TaskListQuery) -> list[Any]:
         "priority": sa.case(
             {p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Task.priority
         ),
-    }[query.sort]
-    descending = query.order == "desc"
+    }[shape.sort]
+    descending = shape.order == "desc"
     first = key.desc() if descending else key.asc()
-    if query.sort == "due_date":
+    if shape.sort == "due_date":
         first = first.nulls_last()  # tasks without a due date come last either way
     return [first, col(Task.id).desc() if descending else col(Task.id).asc()]
 
@@ -158,28 +209,36 @@ async def list_tasks(request: Request, user: PathUser, query: ListQuery) -> Any:
     return await run_in_threadpool(list_page, request.app.state.engine, user, query)
 
 
+# Built once per shape (at most a few hundred exist), then reused with new values: building a
+# statement and its cache key cost SQLAlchemy about a third of the route (docs/BENCHMARKS.md).
+@functools.lru_cache(maxsize=512)
+def list_statements(shape: ListShape) -> tuple[Select[Any], Select[Any]]:
+    """The page's statement (the rows, each with the count of all that match) and the count alone."""
+    conditions = list_conditions(shape)
+    count = sa.select(func.count()).select_from(Task).where(*conditions)
+    page = (
+        sa.select(*TASK_COLUMNS, count.scalar_subquery().label("total"))
+        .where(*conditions)
+        .order_by(*list_ordering(shape))
+        .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
+    )
+    return page, count
+
+
 def list_page(engine: Engine, user: AuthenticatedUser, query: TaskListQuery) -> dict[str, Any]:
-    # Rows, not ORM objects, and the count in the page's own query: `Task` objects with their tag
-    # links and a count query of its own cost a fifth more (docs/BENCHMARKS.md).
-    conditions = list_conditions(user, query)
-    count = select(func.count()).select_from(Task).where(*conditions)
-    with Session(engine) as session:
-        rows = (
-            session.execute(
-                sa.select(*TASK_COLUMNS, count.scalar_subquery().label("total"))
-                .where(*conditions)
-                .order_by(*list_ordering(query))
-                .offset(query.offset)
-                .limit(query.limit)
-            )
-            .mappings()
-            .all()
-        )
+    # Rows read on a connection, with the count in the page's own query: `Task` objects with their
+    # tag links, a session, or a count query of its own each cost the route more than a tenth
+    # (docs/BENCHMARKS.md).
+    page, count = list_statements(list_shape(query))
+    parameters = list_parameters(user, query)
+    with engine.connect() as connection:
+        rows = connection.execute(page, parameters).mappings().all()
         if rows:
             total = rows[0]["total"]
         else:  # an empty page has no row to carry the count
-            total = session.exec(count).one() if query.offset else 0
-        tags = tag_names(session, [row["id"] for row in rows])
+            total = connection.execute(count, parameters).scalar_one() if query.offset else 0
+        tags = tag_names(connection, [row["id"] for row in rows])
     return {"items": [{**row, "tags": tags[row["id"]]} for row in rows], "total": total}
 
 
