@@ -108,7 +108,7 @@ async function main() {
     for (let run = 1; run <= RUNS; run += 1) {
       const lhr = await auditAs(page, signedIn, ["performance", "accessibility"]);
       const lcp = (numeric(lhr, "largest-contentful-paint") / 1000).toFixed(2);
-      // benchmarkIndex: Lighthouse's measure of this host's CPU at the time; the simulated times scale with it.
+      // benchmarkIndex: Lighthouse's measure of this host's CPU during the run; a slower host means longer tasks.
       console.log(
         `${page} run ${run}: performance ${score(lhr, "performance")}, LCP ${lcp} s, TBT ${Math.round(numeric(lhr, "total-blocking-time"))} ms, benchmarkIndex ${Math.round(lhr.environment.benchmarkIndex)}`,
       );

@@ -209,8 +209,9 @@ async def list_tasks(request: Request, user: PathUser, query: ListQuery) -> Any:
     return await run_in_threadpool(list_page, request.app.state.engine, user, query)
 
 
-# Built once per shape (at most a few hundred exist), then reused with new values: building a
-# statement and its cache key cost SQLAlchemy about a third of the route (docs/BENCHMARKS.md).
+# Built once per shape (at most a few hundred exist), then reused with new values: building the
+# statements and their cache keys on every request cost the route more than a tenth
+# (docs/BENCHMARKS.md).
 @functools.lru_cache(maxsize=512)
 def list_statements(shape: ListShape) -> tuple[Select[Any], Select[Any]]:
     """The page's statement (the rows, each with the count of all that match) and the count alone."""
