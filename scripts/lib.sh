@@ -77,6 +77,21 @@ ensure_backend_packages() {
   (cd "$ROOT/backend" && uv sync --locked --inexact)
 }
 
+# Debian's nginx with the Brotli static module, the edge `make lighthouse` measures the pages through.
+ensure_nginx() {
+  if [[ -x /usr/sbin/nginx && -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]]; then
+    return
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    die "make lighthouse needs Debian's nginx and its Brotli module: run 'sudo apt-get install nginx libnginx-mod-http-brotli-static' and retry"
+  fi
+  say "installing Debian's nginx and its Brotli static module"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx libnginx-mod-http-brotli-static >/dev/null
+  # The package starts its default site where services may start; make lighthouse runs its own nginx.
+  invoke-rc.d nginx stop >/dev/null 2>&1 || true
+}
+
 # Debian's Chromium for the browser tests; browser downloads are not possible on these machines.
 ensure_chromium() {
   if [[ -x /usr/bin/chromium ]]; then

@@ -2,7 +2,7 @@
 // backend and a production build of the Next.js frontend, one set per auth mode, on free ports.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,6 +35,9 @@ export interface ModeConfig {
   database: "postgres" | "sqlite";
   /** Lifetime of the JWTs the frontend signs; short to make renewal observable. */
   jwtExpiration?: string;
+  /** Where a proxy in front of the frontend will listen (the Lighthouse edge): the public URL the servers
+   * are configured with uses this port, and `next start` listens on a port of its own (`frontendUpstreamUrl`). */
+  frontendPublicPort?: number;
 }
 
 /** What the tests need to know about one running stack. */
@@ -43,6 +46,8 @@ export interface Stack {
   database: "postgres" | "sqlite";
   jwtExpiration: string | null;
   frontendUrl: string;
+  /** Where `next start` itself listens: `frontendUrl` unless a proxy is in front of it. */
+  frontendUpstreamUrl: string;
   backendUrl: string;
   /** Every backend process of the stack (the first is `backendUrl`, the one the page talks to). */
   backendUrls: string[];
@@ -55,6 +60,7 @@ export interface Stack {
 
 const running: ChildProcess[] = [];
 const postgresDirs: string[] = [];
+const edgeDirs: string[] = [];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -154,7 +160,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     backend2: path.join(LOG_DIR, `${name}-backend-2.log`),
   };
   const [frontendPort, backendPort, backendPort2] = [await freePort(), await freePort(), await freePort()];
-  const frontendUrl = `http://localhost:${frontendPort}`;
+  const frontendUrl = `http://localhost:${config.frontendPublicPort ?? frontendPort}`;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const backendUrl2 = `http://127.0.0.1:${backendPort2}`;
   // A real SMTP server: password-reset emails travel through nodemailer and SMTP, as in production.
@@ -224,12 +230,33 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     database: config.database,
     jwtExpiration: config.jwtExpiration ?? null,
     frontendUrl,
+    frontendUpstreamUrl: `http://127.0.0.1:${frontendPort}`,
     backendUrl,
     backendUrls: [backendUrl, backendUrl2],
     backendDatabase: backendDb,
     mailDir,
     logs: [logs.frontend, logs.backend, logs.backend2],
   };
+}
+
+/** nginx in front of a stack started with `frontendPublicPort` (deploy/nginx/precompressed-edge.conf.template):
+ * it serves the build's assets from their precompressed copies (`npm run precompress`) and passes the rest
+ * to `next start`. */
+export async function startEdge(stack: Stack): Promise<void> {
+  const runDir = mkdtempSync(path.join(tmpdir(), "e2e-edge-"));
+  edgeDirs.push(runDir);
+  const values: Record<string, string> = {
+    RUN_DIR: runDir,
+    LISTEN_PORT: new URL(stack.frontendUrl).port,
+    FRONTEND_URL: stack.frontendUpstreamUrl,
+    STATIC_DIR: path.join(FRONTEND_DIR, ".next", "static"),
+  };
+  const template = readFileSync(path.join(ROOT, "deploy", "nginx", "precompressed-edge.conf.template"), "utf8");
+  const config = path.join(runDir, "nginx.conf");
+  writeFileSync(config, template.replace(/\$\{([A-Z_]+)\}/g, (placeholder, name: string) => values[name] ?? placeholder));
+  const log = path.join(LOG_DIR, `${stack.mode}-edge.log`);
+  const nginx = startServer(process.env.NGINX_PATH ?? "/usr/sbin/nginx", ["-c", config, "-g", "daemon off;"], runDir, baseEnv(), log);
+  await waitForHttp(`${stack.frontendUrl}/login`, nginx, log);
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -260,4 +287,5 @@ export function stopAllNow(): void {
     spawnSync(PG_SCRIPT, ["stop", dir]);
     spawnSync("rm", ["-rf", dir]);
   }
+  for (const dir of edgeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,10 +1,13 @@
 // `make lighthouse`: Lighthouse (12.x, its default mobile settings) on the production build with a real
-// backend. Starts the stack on free ports, signs a user up, seeds 20 tasks, audits each page and
-// prints the figures against the targets of the task-manager issue. Exits 1 when a target is missed.
+// backend, the pages served through nginx with the build's assets precompressed (Brotli), as
+// docs/deploy.md recommends: `next start` alone compresses with gzip only. Starts the stack on free
+// ports, signs a user up, seeds 20 tasks, audits each page and prints the figures against the targets
+// of the task-manager issue. Exits 1 when a target is missed.
 // Performance is the median of RUNS runs: Lighthouse's guide to variability says the median of five
 // about halves the spread of single runs, and the first load in a fresh browser pays its start-up.
 //   Env: CHROME_PATH (default /usr/bin/chromium); LIGHTHOUSE_REPORT_DIR, to keep each page's full report
-//   (<dir>/<page>.json, for Lighthouse's viewer). Needs `npm run build` in frontend/ first.
+//   (<dir>/<page>.json, for Lighthouse's viewer); NGINX_PATH (default /usr/sbin/nginx). Needs
+//   `npm run build` and `npm run precompress` in frontend/ first.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -13,7 +16,7 @@ import lighthouse from "lighthouse";
 import { computeMedianRun } from "lighthouse/core/lib/median-run.js";
 import puppeteer, { type Browser } from "puppeteer-core";
 
-import { startStack, stopAll, stopAllNow } from "../harness/stack";
+import { freePort, startEdge, startStack, stopAll, stopAllNow } from "../harness/stack";
 
 type Result = NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr"];
 
@@ -39,6 +42,7 @@ async function signUpAndSeed(frontendUrl: string, backendUrl: string): Promise<s
   const { token } = (await tokenResponse.json()) as { token: string };
   const sub = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sub as string;
   const priorities = ["high", "medium", "low"] as const;
+  const deadline = Date.now() + 30_000;
   for (let n = 1; n <= 20; n += 1) {
     const response = await fetch(`${backendUrl}/api/${sub}/tasks`, {
       method: "POST",
@@ -50,6 +54,12 @@ async function signUpAndSeed(frontendUrl: string, backendUrl: string): Promise<s
         due_date: n % 4 === 0 ? null : dayFromToday((n % 7) - 2),
       }),
     });
+    // 503 until the backend has read the revocations from the frontend, which the edge serves once it is up.
+    if (response.status === 503 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get("retry-after") ?? 1)));
+      n -= 1;
+      continue;
+    }
     if (response.status !== 201) throw new Error(`seeding failed: HTTP ${response.status}`);
   }
   return cookie;
@@ -95,7 +105,8 @@ function report(what: string, value: number, target: string, ok: boolean, unit =
 }
 
 async function main() {
-  const stack = await startStack({ mode: "shared-secret", database: "sqlite" });
+  const stack = await startStack({ mode: "shared-secret", database: "sqlite", frontendPublicPort: await freePort() });
+  await startEdge(stack);
   const cookie = await signUpAndSeed(stack.frontendUrl, stack.backendUrl);
   const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium", chromeFlags: CHROME_FLAGS });
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
@@ -108,9 +119,12 @@ async function main() {
     for (let run = 1; run <= RUNS; run += 1) {
       const lhr = await auditAs(page, signedIn, ["performance", "accessibility"]);
       const lcp = (numeric(lhr, "largest-contentful-paint") / 1000).toFixed(2);
+      // The paint this browser really made: the simulation charges everything that started before it to LCP.
+      const metrics = (lhr.audits.metrics?.details as { items?: { observedLargestContentfulPaint?: number }[] } | undefined)?.items?.[0];
+      const observed = ((metrics?.observedLargestContentfulPaint ?? NaN) / 1000).toFixed(2);
       // benchmarkIndex: Lighthouse's measure of this host's CPU during the run; a slower host means longer tasks.
       console.log(
-        `${page} run ${run}: performance ${score(lhr, "performance")}, LCP ${lcp} s, TBT ${Math.round(numeric(lhr, "total-blocking-time"))} ms, benchmarkIndex ${Math.round(lhr.environment.benchmarkIndex)}`,
+        `${page} run ${run}: performance ${score(lhr, "performance")}, LCP ${lcp} s (painted at ${observed} s), TBT ${Math.round(numeric(lhr, "total-blocking-time"))} ms, benchmarkIndex ${Math.round(lhr.environment.benchmarkIndex)}`,
       );
       runs.push(lhr);
     }
@@ -148,7 +162,7 @@ async function main() {
 
 function printRows() {
   const width = Math.max(...rows.map((r) => r.what.length));
-  console.log(`\nLighthouse 12, default mobile settings, production build, 20 tasks, median of ${RUNS} runs`);
+  console.log(`\nLighthouse 12, default mobile settings, production build behind nginx (Brotli), 20 tasks, median of ${RUNS} runs`);
   for (const row of rows) console.log(`  ${row.what.padEnd(width)}  ${row.value.padStart(10)}  target ${row.target.padEnd(10)} ${row.ok ? "ok" : "MISSED"}`);
   if (rows.some((row) => !row.ok)) process.exitCode = 1;
 }
