@@ -114,25 +114,26 @@ main() {
   ensure_chromium
 
   build_debian
-  local python_image node_image postgres_image nginx_image
+  local python_image node_image postgres_image
   python_image=$(standin python 3.11-slim-bookworm "$standins")
   node_image=$(standin node 20-bookworm-slim "$(node_context)")
   postgres_image=$(standin postgres 15-bookworm "$standins" "$standins/postgres-entrypoint.sh")
-  nginx_image=$(standin nginx 1.27-bookworm "$standins")
   say "stand-in base images ready ($((SECONDS - started))s)"
 
   local build_started=$SECONDS
   build_app backend/Containerfile localhost/tasks-backend:deploy-test --build-arg PYTHON_IMAGE="$python_image"
   build_app frontend/Containerfile localhost/tasks-frontend:deploy-test --build-arg NODE_IMAGE="$node_image"
   build_app frontend/Containerfile localhost/tasks-frontend-migrate:deploy-test --build-arg NODE_IMAGE="$node_image" --target migrate
+  build_app frontend/Containerfile localhost/tasks-nginx:deploy-test --build-arg NODE_IMAGE="$node_image" \
+    --build-arg EDGE_IMAGE="$debian_image" --target edge
   say "app images built ($((SECONDS - build_started))s)"
-  podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^localhost/tasks-(backend|frontend|frontend-migrate):deploy-test ' | sed 's/^/    /'
+  podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^localhost/tasks-(backend|frontend|frontend-migrate|nginx):deploy-test ' | sed 's/^/    /'
 
   trap cleanup EXIT INT TERM
   export DEPLOY_PROJECT=$project DEPLOY_ENV_FILE=$env_file \
     BACKEND_IMAGE=localhost/tasks-backend:deploy-test FRONTEND_IMAGE=localhost/tasks-frontend:deploy-test \
     FRONTEND_MIGRATE_IMAGE=localhost/tasks-frontend-migrate:deploy-test \
-    POSTGRES_IMAGE=$postgres_image NGINX_IMAGE=$nginx_image
+    POSTGRES_IMAGE=$postgres_image NGINX_IMAGE=localhost/tasks-nginx:deploy-test
   (cd "$ROOT/e2e" && npx playwright test -c deploy/playwright.config.ts)
   say "deploy test done in $((SECONDS - started))s"
 }

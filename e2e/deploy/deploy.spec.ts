@@ -71,6 +71,28 @@ test("a person signs up in the browser and manages tasks, through nginx", async 
   expect([...servedBy(/ \/api\/(?!auth\/)/)].every((replica) => replica.startsWith("backend"))).toBe(true);
 });
 
+test("nginx serves the build's assets itself, precompressed and cached for a year", async () => {
+  const html = await (await fetch(`${origin}/login`)).text();
+  const scripts = [...new Set(html.match(/\/_next\/static\/[^"]+\.js/g) ?? [])];
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const script of scripts) {
+    const [brotli, gzip] = await Promise.all(
+      ["br", "gzip"].map((encoding) => fetch(`${origin}${script}`, { headers: { "accept-encoding": encoding } })),
+    );
+    for (const [response, encoding] of [[brotli, "br"], [gzip, "gzip"]] as const) {
+      expect(response.status, script).toBe(200);
+      expect(response.headers.get("content-encoding"), script).toBe(encoding);
+      expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    }
+    // Both copies decode to the same script (fetch decodes them).
+    expect(await brotli.text()).toBe(await gzip.text());
+  }
+  await sleep(500); // nginx writes its access log line after the response
+  const assets = accessLog().filter((access) => /^GET \/_next\/static\//.test(access.request));
+  expect(assets.length).toBeGreaterThanOrEqual(2 * scripts.length);
+  expect(assets.filter((access) => access.upstreams.length > 0)).toEqual([]); // no replica was asked
+});
+
 test("the task API: create, read, update, complete, delete, on both backends", async () => {
   const user = await apiSignUp("Api");
   users.push(user);

@@ -239,21 +239,42 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   };
 }
 
-/** nginx in front of a stack started with `frontendPublicPort` (deploy/nginx/precompressed-edge.conf.template):
- * it serves the build's assets from their precompressed copies (`npm run precompress`) and passes the rest
- * to `next start`. */
+/** The load balancer of compose.yaml (deploy/nginx/tasks.conf.template, Debian's nginx) in front of a stack
+ * started with `frontendPublicPort`: it serves the build's assets from their precompressed copies
+ * (`npm run precompress`) and passes pages and Better Auth to `next start`, the task API to the backends. */
 export async function startEdge(stack: Stack): Promise<void> {
   const runDir = mkdtempSync(path.join(tmpdir(), "e2e-edge-"));
   edgeDirs.push(runDir);
+  const frontendPort = new URL(stack.frontendUpstreamUrl).port;
+  const [backend1, backend2] = stack.backendUrls.map((url) => new URL(url).port);
   const values: Record<string, string> = {
-    RUN_DIR: runDir,
-    LISTEN_PORT: new URL(stack.frontendUrl).port,
-    FRONTEND_URL: stack.frontendUpstreamUrl,
+    LISTEN_ADDRESS: "127.0.0.1",
+    HTTP_PORT: new URL(stack.frontendUrl).port,
+    FRONTEND_1_PORT: frontendPort,
+    FRONTEND_2_PORT: frontendPort,
+    BACKEND_1_PORT: backend1!,
+    BACKEND_2_PORT: backend2 ?? backend1!,
     STATIC_DIR: path.join(FRONTEND_DIR, ".next", "static"),
   };
-  const template = readFileSync(path.join(ROOT, "deploy", "nginx", "precompressed-edge.conf.template"), "utf8");
+  const template = readFileSync(path.join(ROOT, "deploy", "nginx", "tasks.conf.template"), "utf8");
+  writeFileSync(path.join(runDir, "tasks.conf"), template.replace(/\$\{([A-Z0-9_]+)\}/g, (placeholder, name: string) => values[name] ?? placeholder));
+  // What Debian's /etc/nginx/nginx.conf would hold, with this run's own pid, logs and temporary files.
   const config = path.join(runDir, "nginx.conf");
-  writeFileSync(config, template.replace(/\$\{([A-Z_]+)\}/g, (placeholder, name: string) => values[name] ?? placeholder));
+  writeFileSync(config, `load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;
+worker_processes 1;
+pid ${runDir}/nginx.pid;
+error_log ${runDir}/error.log warn;
+events {}
+http {
+  include /etc/nginx/mime.types;
+  client_body_temp_path ${runDir}/client_body;
+  proxy_temp_path ${runDir}/proxy;
+  fastcgi_temp_path ${runDir}/fastcgi;
+  uwsgi_temp_path ${runDir}/uwsgi;
+  scgi_temp_path ${runDir}/scgi;
+  include ${runDir}/tasks.conf;
+}
+`);
   const log = path.join(LOG_DIR, `${stack.mode}-edge.log`);
   const nginx = startServer(process.env.NGINX_PATH ?? "/usr/sbin/nginx", ["-c", config, "-g", "daemon off;"], runDir, baseEnv(), log);
   await waitForHttp(`${stack.frontendUrl}/login`, nginx, log);
