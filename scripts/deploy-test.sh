@@ -23,10 +23,7 @@ ensure_tools() {
   command -v runc >/dev/null || missing+=(runc)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   if [[ ${#missing[@]} -gt 0 ]]; then
-    [[ $(id -u) -eq 0 ]] || die "the deploy test needs ${missing[*]}: run 'sudo apt-get install ${missing[*]}' and retry"
-    say "installing ${missing[*]} with apt"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install "the deploy test" "${missing[@]}"
   fi
   if ! command -v podman-compose >/dev/null; then
     say "installing podman-compose with pip"

@@ -77,17 +77,22 @@ ensure_backend_packages() {
   (cd "$ROOT/backend" && uv sync --locked --inexact)
 }
 
+# apt_install WHAT PACKAGE...: installs Debian packages with apt (as root; otherwise says what to run).
+apt_install() {
+  local what=$1
+  shift
+  [[ $(id -u) -eq 0 ]] || die "$what needs $*: run 'sudo apt-get install $*' and retry"
+  say "installing $* with apt"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 # Debian's nginx with the Brotli static module, the edge `make lighthouse` measures the pages through.
 ensure_nginx() {
   if [[ -x /usr/sbin/nginx && -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]]; then
     return
   fi
-  if [[ $(id -u) -ne 0 ]]; then
-    die "make lighthouse needs Debian's nginx and its Brotli module: run 'sudo apt-get install nginx libnginx-mod-http-brotli-static' and retry"
-  fi
-  say "installing Debian's nginx and its Brotli static module"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx libnginx-mod-http-brotli-static >/dev/null
+  apt_install "make lighthouse" nginx libnginx-mod-http-brotli-static
   # The package starts its default site where services may start; make lighthouse runs its own nginx.
   invoke-rc.d nginx stop >/dev/null 2>&1 || true
 }
@@ -97,10 +102,5 @@ ensure_chromium() {
   if [[ -x /usr/bin/chromium ]]; then
     return
   fi
-  if [[ $(id -u) -ne 0 ]]; then
-    die "the browser tests need Debian's chromium at /usr/bin/chromium: run 'sudo apt-get install chromium' and retry"
-  fi
-  say "installing Debian's chromium"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  apt_install "the browser tests" chromium
 }

@@ -35,9 +35,8 @@ export interface ModeConfig {
   database: "postgres" | "sqlite";
   /** Lifetime of the JWTs the frontend signs; short to make renewal observable. */
   jwtExpiration?: string;
-  /** Where a proxy in front of the frontend will listen (the Lighthouse edge): the public URL the servers
-   * are configured with uses this port, and `next start` listens on a port of its own (`frontendUpstreamUrl`). */
-  frontendPublicPort?: number;
+  /** compose.yaml's load balancer in front (`startEdge`, for Lighthouse): `frontendUrl` is then nginx's. */
+  edge?: boolean;
 }
 
 /** What the tests need to know about one running stack. */
@@ -46,8 +45,6 @@ export interface Stack {
   database: "postgres" | "sqlite";
   jwtExpiration: string | null;
   frontendUrl: string;
-  /** Where `next start` itself listens: `frontendUrl` unless a proxy is in front of it. */
-  frontendUpstreamUrl: string;
   backendUrl: string;
   /** Every backend process of the stack (the first is `backendUrl`, the one the page talks to). */
   backendUrls: string[];
@@ -160,7 +157,8 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     backend2: path.join(LOG_DIR, `${name}-backend-2.log`),
   };
   const [frontendPort, backendPort, backendPort2] = [await freePort(), await freePort(), await freePort()];
-  const frontendUrl = `http://localhost:${config.frontendPublicPort ?? frontendPort}`;
+  const edgePort = config.edge ? await freePort() : undefined;
+  const frontendUrl = `http://localhost:${edgePort ?? frontendPort}`;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const backendUrl2 = `http://127.0.0.1:${backendPort2}`;
   // A real SMTP server: password-reset emails travel through nodemailer and SMTP, as in production.
@@ -213,6 +211,8 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   const next = path.join(FRONTEND_DIR, "node_modules", ".bin", "next");
   const frontend = startServer(next, ["start", "-p", String(frontendPort), "-H", "127.0.0.1"],
     FRONTEND_DIR, frontendEnv, logs.frontend);
+  // Before the backends: they read the public keys and the revocations through the public URL.
+  const edge = edgePort ? startEdge(name, edgePort, frontendPort, [backendPort, backendPort2]) : undefined;
   await run("uv", ["run", "--locked", "alembic", "upgrade", "head"], BACKEND_DIR, backendEnv, logs.backend);
   const backend = startServer("uv", ["run", "--locked", "uvicorn", "app.main:app", "--host", "127.0.0.1",
     "--port", String(backendPort)], BACKEND_DIR, backendEnv, logs.backend);
@@ -224,13 +224,13 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     waitForHttp(`http://127.0.0.1:${frontendPort}/login`, frontend, logs.frontend),
     waitForHttp(`${backendUrl}/health`, backend, logs.backend),
     waitForHttp(`${backendUrl2}/health`, backend2, logs.backend2),
+    ...(edge ? [waitForHttp(`${frontendUrl}/login`, edge.process, edge.log)] : []),
   ]);
   return {
     mode: config.mode,
     database: config.database,
     jwtExpiration: config.jwtExpiration ?? null,
     frontendUrl,
-    frontendUpstreamUrl: `http://127.0.0.1:${frontendPort}`,
     backendUrl,
     backendUrls: [backendUrl, backendUrl2],
     backendDatabase: backendDb,
@@ -239,25 +239,23 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   };
 }
 
-/** The load balancer of compose.yaml (deploy/nginx/tasks.conf.template, Debian's nginx) in front of a stack
- * started with `frontendPublicPort`: it serves the build's assets from their precompressed copies
- * (`npm run precompress`) and passes pages and Better Auth to `next start`, the task API to the backends. */
-export async function startEdge(stack: Stack): Promise<void> {
+/** The load balancer of compose.yaml (deploy/nginx/tasks.conf.template, run by Debian's nginx) on `port`: it
+ * serves the build's assets from their precompressed copies (`npm run precompress`) and passes pages and
+ * Better Auth to `next start`, the task API to the backends. */
+function startEdge(name: string, port: number, frontendPort: number, backendPorts: [number, number]) {
   const runDir = mkdtempSync(path.join(tmpdir(), "e2e-edge-"));
   edgeDirs.push(runDir);
-  const frontendPort = new URL(stack.frontendUpstreamUrl).port;
-  const [backend1, backend2] = stack.backendUrls.map((url) => new URL(url).port);
   const values: Record<string, string> = {
     LISTEN_ADDRESS: "127.0.0.1",
-    HTTP_PORT: new URL(stack.frontendUrl).port,
-    FRONTEND_1_PORT: frontendPort,
-    FRONTEND_2_PORT: frontendPort,
-    BACKEND_1_PORT: backend1!,
-    BACKEND_2_PORT: backend2 ?? backend1!,
+    HTTP_PORT: String(port),
+    FRONTEND_1_PORT: String(frontendPort),
+    FRONTEND_2_PORT: String(frontendPort),
+    BACKEND_1_PORT: String(backendPorts[0]),
+    BACKEND_2_PORT: String(backendPorts[1]),
     STATIC_DIR: path.join(FRONTEND_DIR, ".next", "static"),
   };
   const template = readFileSync(path.join(ROOT, "deploy", "nginx", "tasks.conf.template"), "utf8");
-  writeFileSync(path.join(runDir, "tasks.conf"), template.replace(/\$\{([A-Z0-9_]+)\}/g, (placeholder, name: string) => values[name] ?? placeholder));
+  writeFileSync(path.join(runDir, "tasks.conf"), template.replace(/\$\{([A-Z0-9_]+)\}/g, (placeholder, key: string) => values[key] ?? placeholder));
   // What Debian's /etc/nginx/nginx.conf would hold, with this run's own pid, logs and temporary files.
   const config = path.join(runDir, "nginx.conf");
   writeFileSync(config, `load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;
@@ -275,9 +273,9 @@ http {
   include ${runDir}/tasks.conf;
 }
 `);
-  const log = path.join(LOG_DIR, `${stack.mode}-edge.log`);
+  const log = path.join(LOG_DIR, `${name}-edge.log`);
   const nginx = startServer(process.env.NGINX_PATH ?? "/usr/sbin/nginx", ["-c", config, "-g", "daemon off;"], runDir, baseEnv(), log);
-  await waitForHttp(`${stack.frontendUrl}/login`, nginx, log);
+  return { process: nginx, log };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
