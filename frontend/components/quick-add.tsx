@@ -45,14 +45,14 @@ export function QuickAdd({ userId, defaultDue }: { userId: string; defaultDue: s
     if (taskDetails.remind_at) askNotificationPermission(notify); // in the submit: a user gesture
     try {
       await create.mutateAsync({ title, ...taskDetails });
-      // Cleared only if it still holds what was sent: a next title typed while this one was being
-      // saved stays where it was typed.
-      if (titleRef.current?.value.trim() === title) {
-        formEl.reset();
-        setFormKey((k) => k + 1); // the tag chips are state: start them afresh too
-        setDetails(false);
-        titleRef.current?.focus();
-      }
+      // The details were sent with this task, so they never carry over to the next one. A next title
+      // typed while this one was being saved stays where it was typed.
+      const typedSince = titleRef.current?.value ?? "";
+      formEl.reset();
+      setFormKey((k) => k + 1); // the tag chips are state: start them afresh too
+      setDetails(false);
+      if (titleRef.current && typedSince.trim() !== title) titleRef.current.value = typedSince;
+      titleRef.current?.focus();
       clearToast("add");
       notify("success", `Added “${title}”.`);
     } catch (error) {

@@ -200,4 +200,44 @@ describe("adding a task", () => {
     await vi.waitFor(() => expect(container.querySelector("li")?.textContent).toContain("Typed early"));
     expect(reads).toBeGreaterThanOrEqual(2);
   });
+
+  it("keeps a next title typed while the first was being saved, but not the first task's details", async () => {
+    const sent: { title: string; description: string | null; priority: string }[] = [];
+    let releaseCreate: () => void = () => undefined;
+    const createHeld = new Promise<void>((resolve) => (releaseCreate = resolve));
+    serve(async (method, path, request) => {
+      if (method === "GET" && path === `/api/${USER}/tasks`) return json({ items: [], total: 0 });
+      if (method === "POST" && path === `/api/${USER}/tasks`) {
+        const body = (await request.json()) as (typeof sent)[number];
+        sent.push(body);
+        await createHeld;
+        return json({ ...TASK, id: 8, ...body }, 201);
+      }
+      return undefined;
+    });
+    mount();
+    const form = await vi.waitFor(() => {
+      const found = container.querySelector("form");
+      if (!found) throw new Error("no form yet");
+      return found;
+    });
+    const title = form.querySelector<HTMLInputElement>("input[name=title]")!;
+    const description = () => form.querySelector<HTMLTextAreaElement>("textarea[name=description]")!;
+    const priority = () => form.querySelector<HTMLSelectElement>("select[name=priority]")!;
+    await vi.waitFor(() => expect(form.querySelector<HTMLButtonElement>("button[type=submit]")!.disabled).toBe(false));
+
+    title.value = "Call the plumber";
+    description().value = "About the kitchen tap";
+    priority().value = "high";
+    form.requestSubmit();
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    title.value = "Pay the rent"; // typed while the first task is on its way
+    releaseCreate();
+
+    await vi.waitFor(() => expect(document.body.textContent).toContain("Added “Call the plumber”."));
+    expect(sent[0]).toMatchObject({ title: "Call the plumber", description: "About the kitchen tap", priority: "high" });
+    expect(title.value).toBe("Pay the rent");
+    await vi.waitFor(() => expect(description().value).toBe(""));
+    expect(priority().value).toBe("medium");
+  });
 });
