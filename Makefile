@@ -19,7 +19,7 @@ help:
 	@echo "make deploy-test    images, compose.yaml with two replicas of each side behind nginx, faults (docs/deploy.md)"
 	@echo "make security       attacks, authorization matrix, fuzzing, faults and load (docs/SECURITY.md)"
 	@echo "make bench          benchmarks, about 5 minutes (docs/BENCHMARKS.md); bench-quick: under 2"
-	@echo "make lighthouse     Lighthouse on the production build behind nginx (Brotli): /tasks and /login against their targets"
+	@echo "make lighthouse     Lighthouse on the production build behind nginx (HTTPS, HTTP/2, Brotli): /tasks and /login against their targets"
 	@echo "make setup          install everything the above need and write missing env files"
 
 dev:

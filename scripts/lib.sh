@@ -89,10 +89,11 @@ apt_install() {
 
 # Debian's nginx with the Brotli static module, the edge `make lighthouse` measures the pages through.
 ensure_nginx() {
-  if [[ -x /usr/sbin/nginx && -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]]; then
+  if [[ -x /usr/sbin/nginx && -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so && -x /usr/bin/openssl ]]; then
     return
   fi
-  apt_install "make lighthouse" nginx libnginx-mod-http-brotli-static
+  # openssl: the throwaway certificate of the edge's HTTPS listener (e2e/harness/stack.ts).
+  apt_install "make lighthouse" nginx libnginx-mod-http-brotli-static openssl
   # The package starts its default site where services may start; make lighthouse runs its own nginx.
   invoke-rc.d nginx stop >/dev/null 2>&1 || true
 }

@@ -1,6 +1,6 @@
 // Starts the real servers the browser tests run against: a throwaway PostgreSQL, the FastAPI
 // backend and a production build of the Next.js frontend, one set per auth mode, on free ports.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -35,7 +35,8 @@ export interface ModeConfig {
   database: "postgres" | "sqlite";
   /** Lifetime of the JWTs the frontend signs; short to make renewal observable. */
   jwtExpiration?: string;
-  /** compose.yaml's load balancer in front (`startEdge`, for Lighthouse): `frontendUrl` is then nginx's. */
+  /** compose.yaml's load balancer in front (`startEdge`, for Lighthouse), with the TLS and HTTP/2 of a production
+   * edge: `frontendUrl` is then its https:// origin, whose certificate is a throwaway self-signed one. */
   edge?: boolean;
 }
 
@@ -157,8 +158,8 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     backend2: path.join(LOG_DIR, `${name}-backend-2.log`),
   };
   const [frontendPort, backendPort, backendPort2] = [await freePort(), await freePort(), await freePort()];
-  const edgePort = config.edge ? await freePort() : undefined;
-  const frontendUrl = `http://localhost:${edgePort ?? frontendPort}`;
+  const edgePorts = config.edge ? { http: await freePort(), https: await freePort() } : undefined;
+  const frontendUrl = edgePorts ? `https://localhost:${edgePorts.https}` : `http://localhost:${frontendPort}`;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const backendUrl2 = `http://127.0.0.1:${backendPort2}`;
   // A real SMTP server: password-reset emails travel through nodemailer and SMTP, as in production.
@@ -202,6 +203,14 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     ...shared,
     DATABASE_URL: backendDb,
     CORS_ORIGINS: frontendUrl,
+    // Behind the edge, the backends read the keys and the revocations on its plain listener, as backends
+    // inside a deployment do: they do not trust its throwaway certificate.
+    ...(edgePorts
+      ? {
+          AUTH_JWKS_URL: `http://127.0.0.1:${edgePorts.http}/api/auth/jwks`,
+          AUTH_REVOCATION_URL: `http://127.0.0.1:${edgePorts.http}/api/auth/revocations`,
+        }
+      : {}),
     // Present only so the backend can refuse a JWT_SECRET equal to it.
     BETTER_AUTH_SECRET: betterAuthSecret,
   };
@@ -212,7 +221,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   const frontend = startServer(next, ["start", "-p", String(frontendPort), "-H", "127.0.0.1"],
     FRONTEND_DIR, frontendEnv, logs.frontend);
   // Before the backends: they read the public keys and the revocations through the public URL.
-  const edge = edgePort ? startEdge(name, edgePort, frontendPort, [backendPort, backendPort2]) : undefined;
+  const edge = edgePorts ? startEdge(name, edgePorts, frontendPort, [backendPort, backendPort2]) : undefined;
   await run("uv", ["run", "--locked", "alembic", "upgrade", "head"], BACKEND_DIR, backendEnv, logs.backend);
   const backend = startServer("uv", ["run", "--locked", "uvicorn", "app.main:app", "--host", "127.0.0.1",
     "--port", String(backendPort)], BACKEND_DIR, backendEnv, logs.backend);
@@ -224,7 +233,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     waitForHttp(`http://127.0.0.1:${frontendPort}/login`, frontend, logs.frontend),
     waitForHttp(`${backendUrl}/health`, backend, logs.backend),
     waitForHttp(`${backendUrl2}/health`, backend2, logs.backend2),
-    ...(edge ? [waitForHttp(`${frontendUrl}/login`, edge.process, edge.log)] : []),
+    ...(edge && edgePorts ? [waitForHttp(`http://127.0.0.1:${edgePorts.http}/login`, edge.process, edge.log)] : []),
   ]);
   return {
     mode: config.mode,
@@ -239,15 +248,20 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   };
 }
 
-/** The load balancer of compose.yaml (deploy/nginx/tasks.conf.template, run by Debian's nginx) on `port`: it
- * serves the build's assets from their precompressed copies (`npm run precompress`) and passes pages and
- * Better Auth to `next start`, the task API to the backends. */
-function startEdge(name: string, port: number, frontendPort: number, backendPorts: [number, number]) {
+/** The load balancer of compose.yaml (deploy/nginx/tasks.conf.template, run by Debian's nginx): it serves the
+ * build's assets from their precompressed copies (`npm run precompress`) and passes pages and Better Auth to
+ * `next start`, the task API to the backends. Plain HTTP on `ports.http`, as compose has it; HTTPS with
+ * HTTP/2 on `ports.https`, as docs/deploy.md has a production edge add (browsers speak HTTP/2 only over
+ * TLS, and a page of ten scripts loads differently over one connection than over six). */
+function startEdge(name: string, ports: { http: number; https: number }, frontendPort: number, backendPorts: [number, number]) {
   const runDir = mkdtempSync(path.join(tmpdir(), "e2e-edge-"));
   edgeDirs.push(runDir);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(runDir, "key.pem"), "-out", path.join(runDir, "cert.pem")],
+  { stdio: "ignore" });
   const values: Record<string, string> = {
     LISTEN_ADDRESS: "127.0.0.1",
-    HTTP_PORT: String(port),
+    HTTP_PORT: String(ports.http),
     FRONTEND_1_PORT: String(frontendPort),
     FRONTEND_2_PORT: String(frontendPort),
     BACKEND_1_PORT: String(backendPorts[0]),
@@ -255,7 +269,11 @@ function startEdge(name: string, port: number, frontendPort: number, backendPort
     STATIC_DIR: path.join(FRONTEND_DIR, ".next", "static"),
   };
   const template = readFileSync(path.join(ROOT, "deploy", "nginx", "tasks.conf.template"), "utf8");
-  writeFileSync(path.join(runDir, "tasks.conf"), template.replace(/\$\{([A-Z0-9_]+)\}/g, (placeholder, key: string) => values[key] ?? placeholder));
+  const plainListen = `listen 127.0.0.1:${ports.http};`;
+  const conf = template.replace(/\$\{([A-Z0-9_]+)\}/g, (placeholder, key: string) => values[key] ?? placeholder);
+  if (!conf.includes(plainListen)) throw new Error(`deploy/nginx/tasks.conf.template has no "listen \${LISTEN_ADDRESS}:\${HTTP_PORT};"`);
+  const tlsListen = [`listen 127.0.0.1:${ports.https} ssl http2;`, `ssl_certificate ${runDir}/cert.pem;`, `ssl_certificate_key ${runDir}/key.pem;`];
+  writeFileSync(path.join(runDir, "tasks.conf"), conf.replace(plainListen, [plainListen, ...tlsListen].join("\n    ")));
   // What Debian's /etc/nginx/nginx.conf would hold, with this run's own pid, logs and temporary files.
   const config = path.join(runDir, "nginx.conf");
   writeFileSync(config, `load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;

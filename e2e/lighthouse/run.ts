@@ -1,10 +1,11 @@
 // `make lighthouse`: Lighthouse (12.x, its default mobile settings) on the production build with a real
-// backend, the pages served through nginx with the build's assets precompressed (Brotli), as
-// docs/deploy.md recommends: `next start` alone compresses with gzip only. Starts the stack on free
-// ports, signs a user up, seeds 20 tasks, audits each page and prints the figures against the targets
-// of the task-manager issue. Exits 1 when a target is missed.
-// Performance is the median of RUNS runs: Lighthouse's guide to variability says the median of five
-// about halves the spread of single runs, and the first load in a fresh browser pays its start-up.
+// backend, the pages served as docs/deploy.md has production serve them: through nginx, over HTTPS with
+// HTTP/2, the build's assets precompressed (Brotli; `next start` alone compresses with gzip only).
+// Starts the stack on free ports, signs a user up in the browser, seeds 20 tasks, audits each page and
+// prints the figures against the targets of the task-manager issue. Exits 1 when a target is missed.
+// Each figure is its median over RUNS runs: Lighthouse's guide to variability says the median of five
+// about halves the spread of single runs. Not the one run `computeMedianRun` picks: it chooses by FCP
+// and TTI, and that run's LCP may lie at either end of the spread.
 //   Env: CHROME_PATH (default /usr/bin/chromium); LIGHTHOUSE_REPORT_DIR, to keep each page's full report
 //   (<dir>/<page>.json, for Lighthouse's viewer); NGINX_PATH (default /usr/sbin/nginx). Needs
 //   `npm run build` and `npm run precompress` in frontend/ first.
@@ -13,15 +14,15 @@ import path from "node:path";
 
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
-import { computeMedianRun } from "lighthouse/core/lib/median-run.js";
-import puppeteer, { type Browser } from "puppeteer-core";
+import puppeteer, { type Browser, type Cookie } from "puppeteer-core";
 
 import { startStack, stopAll, stopAllNow } from "../harness/stack";
 
 type Result = NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr"];
 
 const RUNS = 5;
-const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
+// The edge's certificate is a throwaway self-signed one (e2e/harness/stack.ts).
+const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--ignore-certificate-errors"];
 
 function dayFromToday(days: number): string {
   const d = new Date();
@@ -29,17 +30,23 @@ function dayFromToday(days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-async function signUpAndSeed(frontendUrl: string, backendUrl: string): Promise<string> {
+/** Signs a user up in the browser (whose cookie jar then holds the session) and seeds 20 tasks; returns the
+ * session's cookies. */
+async function signUpAndSeed(browser: Browser, frontendUrl: string, backendUrl: string): Promise<Cookie[]> {
   const unique = Date.now().toString(36);
-  const signUp = await fetch(`${frontendUrl}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: frontendUrl },
-    body: JSON.stringify({ name: "Lighthouse", email: `lighthouse-${unique}@example.com`, password: `pw-${unique}-Secret!` }),
-  });
-  if (!signUp.ok) throw new Error(`sign-up failed: HTTP ${signUp.status} ${await signUp.text()}`);
-  const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const tokenResponse = await fetch(`${frontendUrl}/api/auth/token`, { headers: { cookie } });
-  const { token } = (await tokenResponse.json()) as { token: string };
+  const page = await browser.newPage();
+  await page.goto(`${frontendUrl}/login`);
+  const token = await page.evaluate(async (email: string, password: string) => {
+    const signUp = await fetch("/api/auth/sign-up/email", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Lighthouse", email, password }),
+    });
+    if (!signUp.ok) throw new Error(`sign-up failed: HTTP ${signUp.status} ${await signUp.text()}`);
+    return ((await (await fetch("/api/auth/token")).json()) as { token: string }).token;
+  }, `lighthouse-${unique}@example.com`, `pw-${unique}-Secret!`);
+  const cookies = await browser.cookies();
+  await page.close();
   const sub = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sub as string;
   const priorities = ["high", "medium", "low"] as const;
   for (let n = 1; n <= 20; n += 1) {
@@ -55,7 +62,7 @@ async function signUpAndSeed(frontendUrl: string, backendUrl: string): Promise<s
     });
     if (response.status !== 201) throw new Error(`seeding failed: HTTP ${response.status}`);
   }
-  return cookie;
+  return cookies;
 }
 
 async function audit(port: number, url: string, categories: string[]): Promise<Result> {
@@ -70,22 +77,17 @@ async function audit(port: number, url: string, categories: string[]): Promise<R
   return result.lhr;
 }
 
-// The session cookie goes into the browser's cookie jar, as Lighthouse's guide to authenticated pages does it.
-// Not `extraHeaders: { Cookie }`: once the page sets a cookie of its own (the time zone), Chromium sends the
+// The session is in the browser's cookie jar, as Lighthouse's guide to authenticated pages has it. Not
+// `extraHeaders: { Cookie }`: once the page sets a cookie of its own (the time zone), Chromium sends the
 // jar's Cookie header instead, the token request is signed out and the audit ends on /login's RSC payload.
-async function setSessionCookie(browser: Browser, frontendUrl: string, cookie: string | null) {
-  const { hostname } = new URL(frontendUrl);
+async function setSessionCookies(browser: Browser, cookies: Cookie[] | null) {
   await browser.deleteCookie(...(await browser.cookies()));
-  if (!cookie) return;
-  const cookies = cookie.split("; ").map((pair) => {
-    const at = pair.indexOf("=");
-    return { name: pair.slice(0, at), value: pair.slice(at + 1), domain: hostname, path: "/", httpOnly: true, sameSite: "Lax" as const };
-  });
-  await browser.setCookie(...cookies);
+  if (cookies) await browser.setCookie(...cookies);
 }
 
 const score = (lhr: Result, category: string) => Math.round((lhr.categories[category]?.score ?? 0) * 100);
 const numeric = (lhr: Result, id: string) => lhr.audits[id]?.numericValue ?? NaN;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function scriptKiB(lhr: Result): number {
   const items = (lhr.audits["network-requests"]?.details as { items?: { resourceType?: string; transferSize?: number }[] } | undefined)?.items ?? [];
@@ -99,11 +101,11 @@ function report(what: string, value: number, target: string, ok: boolean, unit =
 
 async function main() {
   const stack = await startStack({ mode: "shared-secret", database: "sqlite", edge: true });
-  const cookie = await signUpAndSeed(stack.frontendUrl, stack.backendUrl);
   const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium", chromeFlags: CHROME_FLAGS });
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
+  const session = await signUpAndSeed(browser, stack.frontendUrl, stack.backendUrl);
   const auditAs = async (page: string, signedIn: boolean, categories: string[]) => {
-    await setSessionCookie(browser, stack.frontendUrl, signedIn ? cookie : null);
+    await setSessionCookies(browser, signedIn ? session : null);
     return audit(chrome.port, `${stack.frontendUrl}${page}`, categories);
   };
   const medianOf = async (page: string, signedIn: boolean) => {
@@ -120,24 +122,30 @@ async function main() {
       );
       runs.push(lhr);
     }
-    return computeMedianRun(runs);
+    return {
+      score: (category: string) => median(runs.map((lhr) => score(lhr, category))),
+      numeric: (id: string) => median(runs.map((lhr) => numeric(lhr, id))),
+      scriptKiB: () => median(runs.map(scriptKiB)),
+      // Accessibility does not vary by run: the lowest is the page's.
+      accessibility: () => Math.min(...runs.map((lhr) => score(lhr, "accessibility"))),
+    };
   };
   try {
     const tasks = await medianOf("/tasks", true);
-    report("/tasks performance (mobile)", score(tasks, "performance"), ">= 95", score(tasks, "performance") >= 95);
-    const lcp = numeric(tasks, "largest-contentful-paint") / 1000;
+    report("/tasks performance (mobile)", tasks.score("performance"), ">= 95", tasks.score("performance") >= 95);
+    const lcp = tasks.numeric("largest-contentful-paint") / 1000;
     report("/tasks LCP", lcp, "<= 1.5 s", lcp <= 1.5, " s");
-    const tbt = numeric(tasks, "total-blocking-time");
+    const tbt = tasks.numeric("total-blocking-time");
     report("/tasks TBT", Math.round(tbt), "<= 200 ms", tbt <= 200, " ms");
-    const cls = numeric(tasks, "cumulative-layout-shift");
+    const cls = tasks.numeric("cumulative-layout-shift");
     rows.push({ what: "/tasks CLS", value: cls.toFixed(3), target: "<= 0.02", ok: cls <= 0.02 });
-    const js = scriptKiB(tasks);
+    const js = tasks.scriptKiB();
     report("/tasks JavaScript transferred", js, "<= 150 KiB", js <= 150, " KiB");
-    report("/tasks accessibility", score(tasks, "accessibility"), "100", score(tasks, "accessibility") === 100);
+    report("/tasks accessibility", tasks.accessibility(), "100", tasks.accessibility() === 100);
 
     const login = await medianOf("/login", false);
-    report("/login performance (mobile)", score(login, "performance"), ">= 98", score(login, "performance") >= 98);
-    report("/login accessibility", score(login, "accessibility"), "100", score(login, "accessibility") === 100);
+    report("/login performance (mobile)", login.score("performance"), ">= 98", login.score("performance") >= 98);
+    report("/login accessibility", login.accessibility(), "100", login.accessibility() === 100);
 
     // The 404 page is checked by axe in the browser tests: Lighthouse refuses to audit a 404 answer.
     for (const [path, withCookie] of [["/signup", false], ["/forgot-password", false], ["/account", true]] as const) {
@@ -154,7 +162,7 @@ async function main() {
 
 function printRows() {
   const width = Math.max(...rows.map((r) => r.what.length));
-  console.log(`\nLighthouse 12, default mobile settings, production build behind nginx (Brotli), 20 tasks, median of ${RUNS} runs`);
+  console.log(`\nLighthouse 12, default mobile settings, production build behind nginx (HTTPS, HTTP/2, Brotli), 20 tasks, median of ${RUNS} runs`);
   for (const row of rows) console.log(`  ${row.what.padEnd(width)}  ${row.value.padStart(10)}  target ${row.target.padEnd(10)} ${row.ok ? "ok" : "MISSED"}`);
   if (rows.some((row) => !row.ok)) process.exitCode = 1;
 }
