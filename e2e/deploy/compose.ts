@@ -39,7 +39,12 @@ function run(command: string, args: string[], options: { check?: boolean; timeou
     encoding: "utf8",
     timeout: options.timeoutMs ?? 300_000,
     env: process.env,
+    // nginx's log after the load test passes Node's default of 1 MiB, past which the rest is cut off.
+    maxBuffer: 256 * 1024 * 1024,
   });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOBUFS") {
+    throw new Error(`${command} ${args.join(" ")} wrote more than the 256 MiB read of it`);
+  }
   if ((options.check ?? true) && result.status !== 0) {
     throw new Error(`${command} ${args.join(" ")} exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
   }
