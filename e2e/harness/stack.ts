@@ -220,7 +220,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
   const next = path.join(FRONTEND_DIR, "node_modules", ".bin", "next");
   const frontend = startServer(next, ["start", "-p", String(frontendPort), "-H", "127.0.0.1"],
     FRONTEND_DIR, frontendEnv, logs.frontend);
-  // Before the backends: they read the public keys and the revocations through the public URL.
+  // Before the backends: they read the public keys and the revocations through it.
   const edge = edgePorts ? startEdge(name, edgePorts, frontendPort, [backendPort, backendPort2]) : undefined;
   await run("uv", ["run", "--locked", "alembic", "upgrade", "head"], BACKEND_DIR, backendEnv, logs.backend);
   const backend = startServer("uv", ["run", "--locked", "uvicorn", "app.main:app", "--host", "127.0.0.1",
@@ -233,7 +233,7 @@ export async function startStack(config: ModeConfig): Promise<Stack> {
     waitForHttp(`http://127.0.0.1:${frontendPort}/login`, frontend, logs.frontend),
     waitForHttp(`${backendUrl}/health`, backend, logs.backend),
     waitForHttp(`${backendUrl2}/health`, backend2, logs.backend2),
-    ...(edge && edgePorts ? [waitForHttp(`http://127.0.0.1:${edgePorts.http}/login`, edge.process, edge.log)] : []),
+    ...(edge ? [waitForHttp(`${edge.plainUrl}/login`, edge.process, edge.log)] : []),
   ]);
   return {
     mode: config.mode,
@@ -293,7 +293,7 @@ http {
 `);
   const log = path.join(LOG_DIR, `${name}-edge.log`);
   const nginx = startServer(process.env.NGINX_PATH ?? "/usr/sbin/nginx", ["-c", config, "-g", "daemon off;"], runDir, baseEnv(), log);
-  return { process: nginx, log };
+  return { process: nginx, log, plainUrl: `http://127.0.0.1:${ports.http}` };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
