@@ -1,6 +1,6 @@
 """Deleted accounts leave nothing behind (DESIGN section 9): their rows go from every table.
 
-The revocation feed names each deleted user; `purge_deleted_users` is called with those ids when
+The revocation feed names each deleted user; `deleted_users_purger` is called with those ids when
 they first appear and again on every start (the feed keeps them), so it must be harmless to
 repeat: a DELETE of rows that are already gone deletes nothing.
 """

@@ -41,13 +41,15 @@ class OneKey:
 
 
 class Purges:
+    """The application's handler of deleted users; `failure` is what it raises, if anything."""
+
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
-        self.fail = False
+        self.failure: Exception | None = None
 
     async def __call__(self, user_ids: list[str]) -> None:
-        if self.fail:
-            raise OSError("database is down")
+        if self.failure is not None:
+            raise self.failure
         self.calls.append(user_ids)
 
 
@@ -295,19 +297,52 @@ async def test_a_replayed_answer_to_an_earlier_poll_is_refused(
     await replaying.close()
 
 
+class DatabaseError(Exception):
+    """Like a driver's error: not an OSError, and nothing the package knows of."""
+
+
+@pytest.mark.parametrize("failure", [OSError("database is down"), DatabaseError("deadlock")])
 async def test_deleted_users_are_purged_and_a_failed_purge_is_repeated(
-    stub: FeedStub, clock: Clock
+    stub: FeedStub, clock: Clock, failure: Exception, caplog: pytest.LogCaptureFixture
 ) -> None:
     purges = Purges()
     stub.users.append(("gone", clock.now))
-    purges.fail = True
+    purges.failure = failure
     feed = make_feed(stub, clock, purges)
     assert not await feed.poll()  # the cursor stays put: the next poll tries again
     assert not feed.known
-    purges.fail = False
+    assert [getattr(r, "error", None) for r in caplog.records] == [type(failure).__name__]
+    purges.failure = None
     assert await feed.poll()
     assert purges.calls == [["gone"]]
     await feed.close()
+
+
+async def test_the_background_poller_outlives_a_failing_purge(stub: FeedStub) -> None:
+    purges = Purges()
+    feed = RevocationFeed(
+        FEED_URL,
+        keys=OneKey(stub.key),
+        algorithms=["EdDSA"],
+        issuer=ISSUER,
+        revoked=RevocationSet(RETENTION),
+        on_deleted_users=purges,
+        transport=stub.transport,
+        interval_seconds=0.02,
+    )
+    stub.clock = time.time
+    async with feed:
+        purges.failure = DatabaseError("the database went away")
+        stub.users.append(("gone", time.time()))
+        await asyncio.sleep(0.1)  # several polls fail
+        purges.failure = None
+        stub.sessions.append(("ended later", time.time()))
+        for _ in range(100):
+            if "ended later" in feed.revoked and purges.calls:
+                break
+            await asyncio.sleep(0.02)
+        assert purges.calls == [["gone"]]
+        assert "ended later" in feed.revoked
 
 
 async def test_the_poller_runs_in_the_background(stub: FeedStub) -> None:

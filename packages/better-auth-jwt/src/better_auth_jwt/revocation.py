@@ -174,7 +174,12 @@ class RevocationFeed:
                 if complete:
                     break
         except (httpx.HTTPError, FeedMessageError, TokenError, KeysUnavailable, OSError) as error:
-            self._log_failure(error)
+            self._log_failure("revocation_feed_unreachable", error)
+            return False
+        except Exception as error:
+            # The deleted-users handler is the application's code (a database write): whatever it
+            # raises, the poller lives on and the next poll repeats the page.
+            self._log_failure("revocation_poll_failed", error)
             return False
         if self._failing_since is not None:
             logger.warning(
@@ -273,7 +278,7 @@ class RevocationFeed:
             raise FeedMessageError("revocation feed message is not fresh")
         return claims
 
-    def _log_failure(self, error: Exception) -> None:
+    def _log_failure(self, event: str, error: Exception) -> None:
         now = self._clock()
         if self._failing_since is None:
             self._failing_since = now
@@ -283,9 +288,9 @@ class RevocationFeed:
             return
         self._next_log_at = now + 60
         logger.warning(
-            "revocation_feed_unreachable",
+            event,
             extra={
-                "event": "revocation_feed_unreachable",
+                "event": event,
                 "error": type(error).__name__,
                 "detail": str(error)[:200],
                 "revocations_known": self._known,
