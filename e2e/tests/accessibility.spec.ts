@@ -48,6 +48,15 @@ for (const colorScheme of ["light", "dark"] as const) {
     await page.keyboard.press("Escape");
 
     await page.goto("/account");
-    await expectNoViolations(page, "/account");
+    await expect(page.getByRole("list", { name: "Active sessions" }).getByRole("listitem").first()).toBeVisible();
+    await expectNoViolations(page, "/account, sessions listed");
+    await page.getByRole("button", { name: "Delete account" }).click();
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await expectNoViolations(page, "delete account dialog");
+    await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+
+    await page.goto("/reset-password?token=abc");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoViolations(page, "/reset-password");
   });
 }

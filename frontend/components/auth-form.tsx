@@ -21,6 +21,8 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  /** Where the confirmation link went, when sign-up needs the address confirmed first. */
+  const [confirmationSentTo, setConfirmationSentTo] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const hydrated = useHydrated();
   const signup = mode === "signup";
@@ -58,6 +60,12 @@ export function AuthForm({ mode }: { mode: Mode }) {
       setBusy(false);
       return;
     }
+    // With REQUIRE_EMAIL_VERIFICATION there is no session until the emailed link has been opened.
+    if (signup && "token" in result.data && !result.data.token) {
+      setConfirmationSentTo(values.email);
+      setBusy(false);
+      return;
+    }
     router.replace("/tasks");
     router.refresh();
   }
@@ -79,6 +87,27 @@ export function AuthForm({ mode }: { mode: Mode }) {
         {fieldErrors[field]}
       </p>
     ) : null;
+
+  if (confirmationSentTo) {
+    return (
+      <main id="main" className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">
+        <h1 className="text-2xl font-semibold">Check your email</h1>
+        <div role="status" className="mt-6 space-y-3 rounded-lg border border-line bg-surface p-6 text-sm shadow-sm">
+          <p>
+            We sent a link to <strong>{confirmationSentTo}</strong> to confirm your address. Open it within an
+            hour to finish creating your account.
+          </p>
+          <p className="text-muted">No email after a few minutes? Look in your spam folder.</p>
+        </div>
+        <p className="mt-4 text-center text-sm text-muted">
+          Already confirmed?{" "}
+          <Link href="/login" className="font-medium text-accent underline">
+            Sign in
+          </Link>
+        </p>
+      </main>
+    );
+  }
 
   return (
     <main id="main" className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-12">

@@ -22,6 +22,7 @@ const { betterAuth } = await import("better-auth");
 const { toNodeHandler } = await import("better-auth/node");
 const { createAuthOptions } = await import("../lib/server/auth-options");
 const { closeAuthDatabase, migrateAuthDatabase } = await import("../lib/server/auth-migrate");
+const { handleAuthRequests } = await import("../lib/server/database-errors");
 
 const requestedPort = Number(process.env.PORT ?? "0");
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
@@ -77,7 +78,8 @@ process.once("SIGINT", () => void shutdown(0));
 try {
   options = createAuthOptions({ env, extraTrustedOrigins: [url] });
   await migrateAuthDatabase(options);
-  handle = toNodeHandler(betterAuth(options));
+  const auth = betterAuth(options);
+  handle = toNodeHandler(handleAuthRequests(() => auth));
 } catch (error) {
   console.error("auth-issuer: cannot start:", error instanceof Error ? error.message : error);
   await shutdown(1);

@@ -8,16 +8,28 @@ import path from "node:path";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 
 import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/server/auth-migrate";
 import { createAuthOptions } from "@/lib/server/auth-options";
+import { handleAuthRequests } from "@/lib/server/database-errors";
 
 const ORIGIN = "http://localhost:3000";
 const HELPER = path.resolve(import.meta.dirname, "../../scripts/throwaway-postgres.sh");
 
-function startPostgres(): { url: string; stop: () => void } | null {
-  if (process.env.AUTH_TEST_DATABASE_URL) return { url: process.env.AUTH_TEST_DATABASE_URL, stop: () => undefined };
+type Postgres = {
+  url: string;
+  stop: () => void;
+  /** Stops the server, keeping its data and port, for the fault test; null with AUTH_TEST_DATABASE_URL. */
+  halt: (() => void) | null;
+  /** Starts it again after halt, on the same port with the same data. */
+  resume: () => void;
+};
+
+function startPostgres(): Postgres | null {
+  if (process.env.AUTH_TEST_DATABASE_URL) {
+    return { url: process.env.AUTH_TEST_DATABASE_URL, stop: () => undefined, halt: null, resume: () => undefined };
+  }
   if (!fs.existsSync(HELPER)) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "auth-pg-"));
   const started = spawnSync("bash", [HELPER, "start", dir], { encoding: "utf8" });
@@ -29,6 +41,8 @@ function startPostgres(): { url: string; stop: () => void } | null {
       execFileSync("bash", [HELPER, "stop", dir]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
+    halt: () => execFileSync("bash", [HELPER, "stop", dir]),
+    resume: () => execFileSync("bash", [HELPER, "restart", dir]),
   };
 }
 
@@ -64,6 +78,62 @@ describe.skipIf(!postgres)("Better Auth on PostgreSQL", () => {
       const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: ORIGIN, audience: ORIGIN });
       expect(payload.email).toBe("pg@example.com");
     } finally {
+      await closeAuthDatabase(options);
+    }
+  });
+
+  it.skipIf(!postgres?.halt)("answers 503 with Retry-After while the database is down, and serves again after", async () => {
+    const options = createAuthOptions({
+      env: { BETTER_AUTH_SECRET: "a-better-auth-secret-used-only-by-these-tests-0123456789", DATABASE_URL: postgres!.url },
+    });
+    // As app/api/auth/[...all]/route.ts serves it.
+    const auth = betterAuth(options);
+    const handle = handleAuthRequests(() => auth);
+    const call = (pathname: string, init: { body?: unknown; cookie?: string } = {}) =>
+      handle(
+        new Request(`${ORIGIN}/api/auth${pathname}`, {
+          method: init.body === undefined ? "GET" : "POST",
+          headers: {
+            origin: ORIGIN,
+            "x-forwarded-for": "198.51.100.2",
+            ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+            ...(init.cookie ? { cookie: init.cookie } : {}),
+          },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        }),
+      );
+    const credentials = { email: "down@example.com", password: "correct horse battery" };
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await migrateAuthDatabase(options);
+      const signUp = await call("/sign-up/email", { body: { name: "Down", ...credentials } });
+      expect(signUp.status).toBe(200);
+      const cookie = signUp.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+
+      postgres!.halt!();
+      // Rate-limited paths fail in the limiter, before any endpoint; /token's session lookup fails
+      // inside Better Auth, which wraps the error; the health check needs no database at all.
+      for (const [pathname, init] of [
+        ["/sign-in/email", { body: credentials }],
+        ["/get-session", { cookie }],
+        ["/token", { cookie }],
+      ] as const) {
+        const response = await call(pathname, init);
+        expect(response.status, pathname).toBe(503);
+        expect(response.headers.get("retry-after"), pathname).toBe("2");
+        expect(await response.json(), pathname).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+      }
+      expect((await call("/ok")).status).toBe(200);
+      expect(warnings.mock.calls.flat().join("\n")).toContain("database is unavailable");
+
+      postgres!.resume();
+      await vi.waitFor(async () => expect((await call("/token", { cookie })).status).toBe(200), { timeout: 20_000, interval: 250 });
+      expect((await call("/sign-in/email", { body: credentials })).status).toBe(200);
+    } finally {
+      warnings.mockRestore();
       await closeAuthDatabase(options);
     }
   });

@@ -32,6 +32,22 @@ describe("mailer", () => {
     expect(log).toHaveBeenCalledWith(expect.stringContaining(link));
   });
 
+  it("in production without SMTP_URL sends nothing and never prints the link", async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "outbox-"));
+    dirs.push(cwd);
+    const logged: unknown[] = [];
+    for (const level of ["log", "info", "warn", "error"] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(...args));
+    }
+    const send = createMailer({ NODE_ENV: "production" }, cwd);
+    const link = "https://tasks.example.com/api/auth/reset-password/secret-token?callbackURL=%2Freset-password";
+    await send({ to: "ada@example.com", subject: "Reset your Tasks password", text: `Open ${link}`, link });
+
+    expect(fs.existsSync(path.join(cwd, ".data"))).toBe(false);
+    expect(logged.join("\n")).toContain("SMTP_URL is not set");
+    expect(logged.join("\n")).not.toContain("secret-token");
+  });
+
   it("accepts smtp:// and smtps:// URLs only", () => {
     expect(parseSmtpUrl(undefined)).toBeNull();
     expect(parseSmtpUrl("smtp://127.0.0.1:2525")?.port).toBe("2525");

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { closeAuthDatabase, migrateAuthDatabase } from "@/lib/server/auth-migrate";
 import { createAuthOptions, type AuthEnv } from "@/lib/server/auth-options";
 import type { Email } from "@/lib/server/mailer";
-import { revocationFeedAudience, type RevocationFeedClaims } from "@/lib/server/revocation-feed";
+import { FEED_PAGE_SIZE, revocationFeedAudience, type RevocationFeedClaims } from "@/lib/server/revocation-feed";
 
 const ORIGIN = "http://localhost:3000";
 const BETTER_AUTH_SECRET = "a-better-auth-secret-used-only-by-these-tests-0123456789";
@@ -139,6 +139,34 @@ describe.each(["jwks", "shared-secret"] as const)("revocation feed (%s)", (mode)
     expect(await app.revokedSessions(Date.now() + 60_000)).not.toContain(sid);
   });
 
+  it("pages through more ended sessions than a page holds, also when they ended in the same millisecond", async () => {
+    const app = await startAuth(env);
+    const { adapter } = await app.auth.$context;
+    const together = new Date(Date.now() - 2_000);
+    const expected: string[] = [];
+    for (let i = 0; i < FEED_PAGE_SIZE + 200; i++) {
+      const subjectId = `bulk-${i}`;
+      expected.push(subjectId);
+      await adapter.create({ model: "revocation", data: { kind: "session", subjectId, revokedAt: together } });
+    }
+    for (let i = 0; i < 5; i++) {
+      const subjectId = `later-${i}`;
+      expected.push(subjectId);
+      await adapter.create({ model: "revocation", data: { kind: "session", subjectId, revokedAt: new Date(together.getTime() + 1 + i) } });
+    }
+    const seen = new Set<string>();
+    let since = 0;
+    for (let polls = 1; ; polls++) {
+      expect(polls, "the poller reaches the end").toBeLessThanOrEqual(4);
+      const message = await app.feed(since);
+      for (const [sid] of message.sessions) seen.add(sid);
+      if (message.complete) break;
+      expect(message.cursor, "an incomplete page moves the cursor on").toBeGreaterThan(since);
+      since = message.cursor;
+    }
+    expect(expected.filter((sid) => !seen.has(sid))).toEqual([]);
+  });
+
   it("answers a steady poller from one address for good (Better Auth's limiter would cut it off)", async () => {
     const app = await startAuth(env);
     const ip = freshIp();
@@ -197,7 +225,14 @@ describe.each(["jwks", "shared-secret"] as const)("revocation feed (%s)", (mode)
     const { sid } = await app.tokenClaims(cookie);
     const wrong = await app.call("/delete-user", { body: { password: "not the password" }, cookie });
     expect(wrong.status).toBe(400);
+    // Better Auth alone would delete a fresh session's account without one; the app never does.
+    for (const body of [{}, { password: "" }]) {
+      const without = await app.call("/delete-user", { body, cookie });
+      expect(without.status).toBe(400);
+      expect(await without.json()).toMatchObject({ code: "PASSWORD_REQUIRED" });
+    }
     expect((await app.feed()).users).toEqual([]);
+    expect(await (await app.call("/get-session", { cookie })).json()).toMatchObject({ user: { id: userId } });
 
     expect((await app.call("/delete-user", { body: { password: PASSWORD }, cookie })).status).toBe(200);
     const message = await app.feed();
@@ -262,6 +297,16 @@ describe("password reset", () => {
     }
     expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
     expect(statuses.slice(3)).toEqual([429, 429]);
+  });
+
+  it("rate limits resets per client (Better Auth's default would allow 100 in 10 s)", async () => {
+    const app = await startAuth();
+    const ip = "192.0.2.78";
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await app.call("/reset-password", { body: { token: `guess-${i}`, newPassword: "brand new password" }, ip })).status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429, 429]);
   });
 });
 

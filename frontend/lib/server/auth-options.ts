@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { type BetterAuthOptions } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { jwt, type JwtOptions } from "better-auth/plugins";
 import Database from "better-sqlite3";
@@ -135,9 +136,13 @@ export function parseDatabaseUrl(value: string | undefined, cwd: string = proces
 export function openDatabase(config: DatabaseConfig) {
   if (config.kind === "postgres") {
     const pool = new Pool({ connectionString: config.connectionString });
-    // An idle connection that the server ends (a restart, a failover) is reported here; with no
-    // listener Node treats it as an uncaught exception. The pool opens a new one on the next query.
-    pool.on("error", (error) => console.error(`PostgreSQL closed an idle connection: ${error.message}`));
+    // A connection that the server ends (a restart, a failover) emits "error" on its client, idle
+    // or not, and also on the pool when idle; with no listener Node treats it as an uncaught
+    // exception. The pool opens a new connection on the next query.
+    pool.on("connect", (client) => {
+      client.on("error", (error) => console.error(`PostgreSQL closed a connection: ${error.message}`));
+    });
+    pool.on("error", () => undefined); // logged by the client's listener above
     return pool;
   }
   if (config.file !== ":memory:") fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -276,10 +281,27 @@ export function createAuthOptions({
           link: url,
         }),
     },
+    session: {
+      // Better Auth moves a session's updatedAt (and its expiry) on a request at most once per
+      // updateAge, by default a day; the account page shows it as "last active", so an hour.
+      updateAge: 60 * 60,
+    },
     user: {
-      // Account deletion asks for the password (the client sends it); the revocation feed then
-      // tells the backends to purge the user's tasks.
+      // Account deletion needs the password (the hook below); the revocation feed then tells the
+      // backends to purge the user's tasks.
       deleteUser: { enabled: true },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        // Better Auth deletes the account of a session less than a day old without a password;
+        // this app asks for it always, so that an unlocked browser is not enough.
+        if (ctx.path === "/delete-user" && !ctx.body?.password) {
+          throw new APIError("BAD_REQUEST", {
+            message: "Enter your password to delete your account.",
+            code: "PASSWORD_REQUIRED",
+          });
+        }
+      }),
     },
     // Better Auth turns rate limiting on only when NODE_ENV=production; we want it everywhere.
     // It keys on x-forwarded-for (Next.js sets it to the socket address when absent); without a
@@ -302,6 +324,8 @@ export function createAuthOptions({
         // needs a session.
         [REVOCATION_FEED_PATH]: false,
         "/token": false,
+        // The health check: it must not need the database that holds the counters.
+        "/ok": false,
       },
     },
     telemetry: { enabled: false },

@@ -1,7 +1,8 @@
 // Sends the app's emails (password reset, address verification) with nodemailer.
 // SMTP_URL set: through that server (`smtp://host:port`, `smtps://user:pass@host:port`), from EMAIL_FROM.
-// Unset (development): the message is written as an .eml file to .data/outbox/ and its link printed
-// in the log, so that `make dev` works without a mail server.
+// Unset in development: the message is written as an .eml file to .data/outbox/ and its link printed
+// in the log, so that `make dev` works without a mail server. Unset in production: nothing is sent and
+// the log says so, without the link (whoever reads a production log must not be able to use it).
 import fs from "node:fs";
 import path from "node:path";
 
@@ -48,6 +49,11 @@ export function createMailer(env: Record<string, string | undefined>, cwd: strin
     const transport = nodemailer.createTransport(smtp.href);
     return async ({ to, subject, text }) => {
       await transport.sendMail({ from, to, subject, text });
+    };
+  }
+  if (env.NODE_ENV === "production") {
+    return async ({ subject }) => {
+      console.warn(`[mail] "${subject}" was not sent: SMTP_URL is not set.`);
     };
   }
   const outbox = path.resolve(cwd, DEFAULT_OUTBOX_DIR);

@@ -20,6 +20,8 @@ export const revocationFeedAudience = (baseURL: string) => `${baseURL}/api/auth$
 
 /** Entries per answer; a poller that gets `complete: false` asks again from `cursor` at once. */
 export const FEED_PAGE_SIZE = 1000;
+/** Rows of one millisecond that one answer can hold (a page grows to take them all). */
+const FEED_MAX_SAME_MILLISECOND = 20_000;
 /**
  * How far back the next poll looks again: a row written by a transaction that commits later than
  * its `revokedAt` (or by another frontend replica with a slightly slower clock) is still seen.
@@ -141,14 +143,27 @@ export const revocationFeed = (options: RevocationFeedOptions) => {
             limit: FEED_PAGE_SIZE + 1,
           });
           const complete = rows.length <= FEED_PAGE_SIZE;
-          const page = rows.slice(0, FEED_PAGE_SIZE);
-          const at = (row: RevocationRow) => Math.floor(new Date(row.revokedAt).getTime() / 1000);
+          let page = rows.slice(0, FEED_PAGE_SIZE);
+          const ms = (row: RevocationRow) => new Date(row.revokedAt).getTime();
+          let cursor = Math.max(since, now - FEED_OVERLAP_MS);
+          if (!complete) {
+            // Every row of the last row's millisecond goes in this page, so that the next one starts
+            // after it: however many share it (a user's sessions ended together), the poller moves on.
+            const last = ms(page[page.length - 1]!);
+            const atLast = await ctx.context.adapter.findMany<RevocationRow>({
+              model: "revocation",
+              where: [{ field: "revokedAt", value: new Date(last) }],
+              // The adapter's default is 100; this many stays under the backend's 4 MiB per answer.
+              limit: FEED_MAX_SAME_MILLISECOND,
+            });
+            page = [...page.filter((row) => ms(row) < last), ...atLast];
+            cursor = last + 1;
+          }
+          const at = (row: RevocationRow) => Math.floor(ms(row) / 1000);
           const claims: RevocationFeedClaims = {
             nonce,
             since,
-            cursor: complete
-              ? Math.max(since, now - FEED_OVERLAP_MS)
-              : new Date(page[page.length - 1]!.revokedAt).getTime(),
+            cursor,
             complete,
             sessions: page.filter((r) => r.kind === "session").map((r) => [r.subjectId, at(r)]),
             users: page.filter((r) => r.kind === "user").map((r) => [r.subjectId, at(r)]),

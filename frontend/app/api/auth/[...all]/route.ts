@@ -1,5 +1,6 @@
 import { toNextJsHandler } from "better-auth/next-js";
 
 import { getAuth } from "@/lib/server/auth";
+import { handleAuthRequests } from "@/lib/server/database-errors";
 
-export const { GET, POST } = toNextJsHandler((request) => getAuth().handler(request));
+export const { GET, POST } = toNextJsHandler(handleAuthRequests(getAuth));
