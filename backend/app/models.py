@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Strict,
     StrictBool,
     StringConstraints,
     ValidationInfo,
@@ -89,11 +90,20 @@ def merge_duplicate_tags(names: list[str]) -> list[str]:
     return list(seen.values())
 
 
+def refuse_dot_segments(value: str) -> str:
+    # A tag is a segment of its URL (`/tags/{name}`, slashes allowed); "." and ".." there are
+    # removed by every URL parser, so a tag so named could never be renamed or deleted.
+    if any(part in {".", ".."} for part in value.split("/")):
+        raise ValueError('"." and ".." cannot be a tag, or a part of one between slashes')
+    return value
+
+
 TagName = Annotated[
     str,
     BeforeValidator(collapse_whitespace),
     StringConstraints(min_length=1, max_length=TAG_MAX),
     AfterValidator(refuse_nul),
+    AfterValidator(refuse_dot_segments),
 ]
 TagList = Annotated[
     list[TagName],
@@ -110,8 +120,13 @@ class Frequency(StrEnum):
 
 
 class Recurrence(BaseModel):
+    # Strict: an interval of true or "2", or a key such as "until" that is not kept, is a 422.
+    model_config = ConfigDict(extra="forbid")
+
     frequency: Frequency
-    interval: int = Field(default=1, ge=1, le=365, description="Every `interval` days, weeks, …")
+    interval: Annotated[int, Strict()] = Field(
+        default=1, ge=1, le=365, description="Every `interval` days, weeks, …"
+    )
 
 
 class RecurrenceType(sa.types.TypeDecorator[Recurrence]):

@@ -15,20 +15,23 @@ from app.models import Tag, Task, TaskTag, tag_key
 def user_tags(session: Session, user_id: str, names: Sequence[str]) -> list[Tag]:
     """The user's tags of these names, in the same order, created where missing.
 
-    INSERT … ON CONFLICT DO NOTHING, so two requests adding the same new tag at once both succeed
-    (a plain insert would fail the second on the unique (user_id, key) constraint).
+    An upsert, so two requests adding the same new tag at once both succeed (a plain insert would
+    fail the second on the unique (user_id, key) constraint). Its no-op update of an existing tag
+    locks the row until this transaction ends, so `remove_unused_tags` in another one cannot drop
+    a tag this one is linking.
     """
     if not names:
         return []
     keys = [tag_key(name) for name in names]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Tag).values(
+        [{"user_id": user_id, "name": n, "key": k} for n, k in zip(names, keys, strict=True)]
+    )
     session.exec(
-        insert(Tag)
-        .values(
-            [{"user_id": user_id, "name": n, "key": k} for n, k in zip(names, keys, strict=True)]
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "key"], set_={"key": statement.excluded.key}
         )
-        .on_conflict_do_nothing(index_elements=["user_id", "key"])
     )
     found = session.exec(select(Tag).where(Tag.user_id == user_id, col(Tag.key).in_(keys))).all()
     by_key = {tag.key: tag for tag in found}
@@ -63,10 +66,19 @@ def tag_names(connection: sa.Connection, task_ids: Sequence[int]) -> defaultdict
 
 
 def remove_unused_tags(session: Session, user_id: str) -> None:
-    """A tag exists while a task carries it: drops the user's tags no task carries any more."""
+    """A tag exists while a task carries it: drops the user's tags no task carries any more.
+
+    In two statements: the unused tags are locked first, then deleted if still unused. A request
+    linking one of them at the same time holds its lock (`user_tags`); the lock is granted once it
+    has committed, and the second statement, with a snapshot taken after that, sees its link.
+    """
     session.flush()
     carried = select(TaskTag.tag_id).where(TaskTag.tag_id == Tag.id)
-    session.exec(sa.delete(Tag).where(col(Tag.user_id) == user_id, ~carried.exists()))
+    unused = session.exec(
+        select(Tag.id).where(Tag.user_id == user_id, ~carried.exists()).with_for_update()
+    ).all()
+    if unused:
+        session.exec(sa.delete(Tag).where(col(Tag.id).in_(unused), ~carried.exists()))
 
 
 def find_user_tag(session: Session, user_id: str, name: str) -> Tag | None:

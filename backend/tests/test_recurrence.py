@@ -90,6 +90,11 @@ def test_recurrence_is_stored_and_returned(client: TestClient, alice: dict[str, 
         {"due_date": "2026-01-01", "recurrence": "weekly"},
         {"recurrence": {"frequency": "daily", "interval": 1}},  # no due date
         {"due_date": None, "recurrence": {"frequency": "daily", "interval": 1}},
+        # Strict: nothing is converted, and nothing is silently left out.
+        {"due_date": "2026-01-01", "recurrence": {"frequency": "daily", "interval": True}},
+        {"due_date": "2026-01-01", "recurrence": {"frequency": "daily", "interval": "2"}},
+        {"due_date": "2026-01-01", "recurrence": {"frequency": "daily", "interval": 2.0}},
+        {"due_date": "2026-01-01", "recurrence": {"frequency": "daily", "until": "2026-06-01"}},
     ],
 )
 def test_create_with_invalid_recurrence_is_refused_and_writes_nothing(
@@ -99,6 +104,31 @@ def test_create_with_invalid_recurrence_is_refused_and_writes_nothing(
     assert response.status_code == 422
     assert all(e["loc"][:2] == ["body", "recurrence"] for e in response.json()["detail"])
     assert stored_state(engine)["tasks"] == []
+
+
+@pytest.mark.parametrize(
+    "recurrence",
+    [
+        {"frequency": "hourly"},
+        {"frequency": "daily", "interval": 0},
+        {"frequency": "daily", "interval": 366},
+        {"frequency": "weekly", "interval": True},
+        {"frequency": "weekly", "until": "2026-06-01"},
+    ],
+)
+def test_update_with_invalid_recurrence_is_refused_and_writes_nothing(
+    client: TestClient, alice: dict[str, str], engine: Engine, recurrence: dict
+) -> None:
+    task = create_task(
+        client, alice, USER_ID, due_date="2026-01-01", recurrence={"frequency": "daily"}
+    )
+    before = stored_state(engine)
+    response = client.put(
+        f"{TASKS}/{task['id']}", json={"recurrence": recurrence, "priority": "high"}, headers=alice
+    )
+    assert response.status_code == 422
+    assert all(e["loc"][:2] == ["body", "recurrence"] for e in response.json()["detail"])
+    assert stored_state(engine) == before
 
 
 def test_an_update_may_not_leave_a_recurring_task_without_due_date(

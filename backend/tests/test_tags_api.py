@@ -2,6 +2,8 @@
 with merge, removal; another user's tag is a 404 like a missing one; bad input is a 422 that
 writes nothing."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -125,7 +127,9 @@ def test_create_with_invalid_tags_is_refused_and_writes_nothing(
     assert stored_state(engine) == {"tasks": [], "tags": [], "task_tags": []}
 
 
-@pytest.mark.parametrize("tags", [None, ["x" * 33], [f"t{n}" for n in range(11)], ["\x00"]])
+@pytest.mark.parametrize(
+    "tags", [None, ["x" * 33], [f"t{n}" for n in range(11)], ["\x00"], [".."], ["work/./x"]]
+)
 def test_update_with_invalid_tags_is_refused_and_writes_nothing(
     client: TestClient, alice: dict[str, str], engine: Engine, tags: Any
 ) -> None:
@@ -135,6 +139,32 @@ def test_update_with_invalid_tags_is_refused_and_writes_nothing(
     assert response.status_code == 422
     assert all(error["loc"][:2] == ["body", "tags"] for error in response.json()["detail"])
     assert stored_state(engine) == before
+
+
+def test_a_tag_linked_while_its_last_task_is_deleted_is_kept(
+    client: TestClient, alice: dict[str, str]
+) -> None:
+    """Deleting a tag's last task drops the tag; a task created with it at that moment keeps it."""
+    barrier = threading.Barrier(2)
+
+    def delete(task_id: int) -> int:
+        barrier.wait()
+        return client.delete(f"{TASKS}/{task_id}", headers=alice).status_code
+
+    def create() -> Any:
+        barrier.wait()
+        return client.post(TASKS, json={"title": "new", "tags": ["shared"]}, headers=alice)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in range(15):
+            last = create_task(client, alice, USER_ID, tags=["shared"])
+            deleted = pool.submit(delete, last["id"])
+            created = pool.submit(create).result()
+            assert deleted.result() == 204
+            assert created.status_code == 201, created.text
+            assert read(client, alice, created.json())["tags"] == ["shared"]
+            assert tags_of(client, alice) == [{"name": "shared", "count": 1}]
+            client.delete(f"{TASKS}/{created.json()['id']}", headers=alice)
 
 
 # --- GET /tags ------------------------------------------------------------------------------
@@ -198,21 +228,56 @@ def test_rename_into_an_existing_tag_merges_them(
     assert (USER_ID, "house") not in stored_tags(engine)
 
 
+def test_a_tag_may_hold_slashes_and_dots_and_is_renamed_and_deleted_by_its_url(
+    client: TestClient, alice: dict[str, str]
+) -> None:
+    task = create_task(client, alice, USER_ID, tags=["work/admin", "...", ".hidden", "50%"])
+    renamed = client.patch(f"{TAGS}/work%2Fadmin", json={"name": "work/meetings"}, headers=alice)
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json() == {"name": "work/meetings", "count": 1}
+    assert client.get(TASKS, params={"tag": "work/meetings"}, headers=alice).json()["total"] == 1
+    for name in ("work%2Fmeetings", "...", ".hidden", "50%25"):
+        assert client.delete(f"{TAGS}/{name}", headers=alice).status_code == 204, name
+    assert read(client, alice, task)["tags"] == []
+
+
+@pytest.mark.parametrize("name", [".", "..", "a/..", "./a", "a/./b"])
+def test_dot_segments_cannot_be_tags(
+    client: TestClient, alice: dict[str, str], engine: Engine, name: str
+) -> None:
+    response = client.post(TASKS, json={"title": "ok", "tags": [name]}, headers=alice)
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "tags", 0] and '"." and ".."' in error["msg"]
+    assert stored_state(engine) == {"tasks": [], "tags": [], "task_tags": []}
+
+
 def test_rename_of_a_missing_tag_is_not_found(
     client: TestClient, alice: dict[str, str], engine: Engine
 ) -> None:
     create_task(client, alice, USER_ID, tags=["real"])
     before = stored_state(engine)
-    for name in ("ghost", "x" * 40, "%20"):
-        response = client.patch(f"{TAGS}/{name}", json={"name": "new"}, headers=alice)
-        assert response.status_code == 404
-        assert response.json() == {"detail": "Tag not found"}
+    for name in ("ghost", "x" * 40, "%20", "%00", "real%00"):
+        for response in (
+            client.patch(f"{TAGS}/{name}", json={"name": "new"}, headers=alice),
+            client.delete(f"{TAGS}/{name}", headers=alice),
+        ):
+            assert response.status_code == 404, name
+            assert response.json() == {"detail": "Tag not found"}
     assert stored_state(engine) == before
 
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"name": ""}, {"name": "   "}, {"name": "x" * 33}, {"name": "a\x00b"}, {"name": 7}],
+    [
+        {},
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x" * 33},
+        {"name": "a\x00b"},
+        {"name": 7},
+        {"name": ".."},
+    ],
 )
 def test_rename_to_an_invalid_name_is_refused_and_writes_nothing(
     client: TestClient, alice: dict[str, str], engine: Engine, body: dict

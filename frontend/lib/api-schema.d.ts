@@ -373,7 +373,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tag's name, in any case */
+                /** @description The tag's name, in any case (URL-encoded) */
                 name: string;
                 /** @description Must equal the token's `sub`. */
                 user_id: string;
@@ -445,7 +445,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The tag's name, in any case */
+                /** @description The tag's name, in any case (URL-encoded) */
                 name: string;
                 /** @description Must equal the token's `sub`. */
                 user_id: string;

@@ -15,12 +15,13 @@ from app.tags import find_user_tag, remove_unused_tags, tasks_with_tag
 router = APIRouter(prefix="/api/{user_id}/tags", tags=["tags"], responses=AUTH_ERROR_RESPONSES)
 
 NOT_FOUND = "Tag not found"
-TagPath = Annotated[str, Path(description="The tag's name, in any case")]
+TagPath = Annotated[str, Path(description="The tag's name, in any case (URL-encoded)")]
 
 
 def get_owned_tag(session: Session, user: AuthenticatedUser, name: str) -> Tag:
     """The user's tag of this name; a missing one and another user's are the same 404."""
-    tag = find_user_tag(session, user.id, name)
+    # No tag holds NUL (Postgres text cannot): not one to look for.
+    tag = None if "\x00" in name else find_user_tag(session, user.id, name)
     if tag is None:
         raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
     return tag
@@ -50,7 +51,8 @@ def list_tags(session: SessionDep, user: PathUser) -> Any:
     return [TagPublic(name=name, count=count) for name, count in rows]
 
 
-@router.patch("/{name}", response_model=TagPublic, responses=TAG_NOT_FOUND_RESPONSE)
+# `{name:path}`: a tag may hold "/" (a client sends it as %2F, which the server decodes first).
+@router.patch("/{name:path}", response_model=TagPublic, responses=TAG_NOT_FOUND_RESPONSE)
 def rename_tag(session: SessionDep, user: PathUser, name: TagPath, tag_in: TagRename) -> Any:
     """Renames the tag on all of the user's tasks; into an existing tag's name, merges the two."""
     tag = get_owned_tag(session, user, name)
@@ -76,7 +78,9 @@ def rename_tag(session: SessionDep, user: PathUser, name: TagPath, tag_in: TagRe
     return count_tag(session, tag)
 
 
-@router.delete("/{name}", status_code=status.HTTP_204_NO_CONTENT, responses=TAG_NOT_FOUND_RESPONSE)
+@router.delete(
+    "/{name:path}", status_code=status.HTTP_204_NO_CONTENT, responses=TAG_NOT_FOUND_RESPONSE
+)
 def delete_tag(session: SessionDep, user: PathUser, name: TagPath) -> None:
     tag = get_owned_tag(session, user, name)
     touch_tasks_with(session, tag)
