@@ -9,11 +9,14 @@ import base64
 import json
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from sqlalchemy import text
 from test_support.issuer import HTTP_TIMEOUT, PASSWORD
+from test_support.proxy import CuttableProxy
+from test_support.waiting import wait_until
 
 from conftest import Stack
 from harness import (
@@ -120,6 +123,53 @@ def test_a_signed_out_session_is_refused_by_every_backend_within_5_seconds(
         ).status_code
         == 200
     )
+
+
+def test_a_backend_cut_off_from_the_feed_keeps_serving_logs_it_and_catches_up(
+    stack: Stack, database_url: str
+) -> None:
+    issuer = urlsplit(stack.issuer.url)
+    assert issuer.hostname and issuer.port
+    feed = CuttableProxy(issuer.hostname, issuer.port)
+    env = backend_env(
+        stack.issuer,
+        database_url,
+        AUTH_REVOCATION_URL=f"http://127.0.0.1:{feed.port}/api/auth/revocations",
+    )
+    backend = BackendProcess(f"{stack.mode}-feed-outage", env).start()
+    try:
+        account = stack.issuer.sign_up("Cut off")
+        token, path = account.token(), f"/api/{account.user_id}/tasks"
+        with backend.client() as client:
+            assert client.get(path, headers=bearer(token)).status_code == 200
+            feed.cut()
+            wait_until(
+                lambda: backend.events("revocation_feed_unreachable"),
+                timeout=10,
+                interval=0.2,
+                what="the outage to be logged",
+            )
+            # The session ends during the outage; what the backend knew stays in force.
+            assert account.client.post("/api/auth/sign-out", json={}).status_code == 200
+            other = stack.issuer.sign_up("Still in")
+            other_path = f"/api/{other.user_id}/tasks"
+            assert client.get(other_path, headers=bearer(other.token())).status_code == 200
+            [event] = backend.events("revocation_feed_unreachable")[:1]
+            assert event["revocations_known"] is True
+
+            feed.restore()
+            [seconds] = refused_within([backend], path, token)
+            wait_until(
+                lambda: backend.events("revocation_feed_recovered"),
+                timeout=10,
+                interval=0.2,
+                what="the recovery to be logged",
+            )
+            assert client.get(other_path, headers=bearer(other.token())).status_code == 200
+            assert seconds < PROPAGATION_SECONDS
+    finally:
+        backend.stop()
+        feed.close()
 
 
 def test_a_deleted_account_leaves_no_rows(stack: Stack, database_url: str) -> None:

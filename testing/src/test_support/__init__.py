@@ -4,5 +4,6 @@
 - `issuer`: a real Better Auth issuer (the frontend's own configuration) and users signed up on it;
 - `postgres`: throwaway PostgreSQL clusters (scripts/throwaway-postgres.sh);
 - `migrations`: the backend's Alembic migrations, applied in-process;
-- `ports`, `waiting`: a free port on 127.0.0.1, and polling until something holds.
+- `ports`, `waiting`: a free port on 127.0.0.1, and polling until something holds;
+- `proxy`: a TCP forwarder a test can cut, for outages between two real processes.
 """
