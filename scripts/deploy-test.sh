@@ -99,6 +99,14 @@ cleanup() {
     say "removing the compose project $project"
     (cd "$ROOT" && podman-compose --in-pod false -p "$project" --env-file "$env_file" down -v -t 5 >/dev/null 2>&1) || true
     rm -f "$env_file"
+    local left
+    left=$(podman ps -a -q --filter "label=com.docker.compose.project=$project" 2>/dev/null || true)
+    left+=$(podman volume ls -q --filter "label=com.docker.compose.project=$project" 2>/dev/null || true)
+    if [[ -n "$left" ]]; then
+      echo "the compose project $project left containers or volumes behind:" >&2
+      echo "$left" >&2
+      rc=1
+    fi
   fi
   exit $rc
 }
