@@ -73,11 +73,19 @@ test("a person signs up in the browser and manages tasks, through nginx", async 
   expect([...servedBy(/ \/api\/(?!auth\/)/)].every((replica) => replica.startsWith("backend"))).toBe(true);
 });
 
+/** The settings scripts/deploy-env.sh wrote for this project. */
+function settings(): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (const line of readFileSync(ENV_FILE, "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match) entries.push([match[1]!, match[2]!]);
+  }
+  return Object.fromEntries(entries);
+}
+
 test("the app images run unprivileged and hold neither the build's CA bundle nor a secret", () => {
-  const secrets = readFileSync(ENV_FILE, "utf8")
-    .split("\n")
-    .map((line) => /^(BETTER_AUTH_SECRET|POSTGRES_PASSWORD)=(.+)$/.exec(line)?.[2])
-    .filter((value): value is string => Boolean(value));
+  const { BETTER_AUTH_SECRET, POSTGRES_PASSWORD } = settings();
+  const secrets = [BETTER_AUTH_SECRET, POSTGRES_PASSWORD].filter((value): value is string => Boolean(value));
   expect(secrets).toHaveLength(2);
   const images = ["BACKEND_IMAGE", "FRONTEND_IMAGE", "FRONTEND_MIGRATE_IMAGE"].map((name) => process.env[name]!);
   for (const image of images) {
@@ -324,6 +332,17 @@ test("faults under load: no acknowledged write lost, no 5xx but the 502/503 of a
     }
     for (const id of load.deleted) expect(found.has(id), `acknowledged delete of ${id}`).toBe(false);
   }
+  // And in PostgreSQL itself, not only as the API reads it back.
+  const { POSTGRES_PASSWORD, POSTGRES_PORT } = settings();
+  const owners = loadUsers.map((user) => `'${user.id.replace(/'/g, "''")}'`).join(", ");
+  const rows = podman([
+    "exec", "-e", `PGPASSWORD=${POSTGRES_PASSWORD}`, container("postgres"),
+    "psql", "-h", "127.0.0.1", "-p", POSTGRES_PORT!, "-U", "tasks", "-d", "tasks", "-At", "-F", "\t",
+    "-c", `SELECT id, title FROM tasks WHERE user_id IN (${owners})`,
+  ]).stdout.trim().split("\n").filter(Boolean);
+  const stored = new Map(rows.map((row) => [Number(row.split("\t")[0]), row.split("\t").slice(1).join("\t")]));
+  for (const [id, { title }] of kept) expect(stored.get(id), `task ${id} in PostgreSQL`).toBe(title);
+  for (const id of load.deleted) expect(stored.has(id), `deleted task ${id} in PostgreSQL`).toBe(false);
   // PostgreSQL ending the pools' idle connections is handled, not an uncaught exception.
   for (const replica of ["frontend-1", "frontend-2"]) expect(logsOf(replica)).not.toContain("uncaughtException");
   console.log(`[deploy] ${load.created.size} creates and ${load.deleted.size} deletes acknowledged; all found as acknowledged`);
