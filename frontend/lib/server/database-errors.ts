@@ -34,6 +34,8 @@ const UNAVAILABLE_BODY = {
   code: "SERVICE_UNAVAILABLE",
 };
 
+let lastLoggedAt = 0;
+
 function databaseUnavailable(): Response {
   const now = Date.now();
   // Logged at most every 10 s, not once per request while it lasts.
@@ -46,8 +48,6 @@ function databaseUnavailable(): Response {
     headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
   });
 }
-
-let lastLoggedAt = 0;
 
 /** What handleAuthRequests needs of a Better Auth instance (its public handler and context). */
 export type AuthInstance = {
@@ -74,8 +74,8 @@ async function databaseAnswers(auth: AuthInstance): Promise<boolean> {
  * issuer too. Better Auth has no "unavailable" answer: its rate limiter throws the driver's error
  * before any endpoint runs, an endpoint that catches one answers 500, and one behind a session
  * answers 401 when the session could not be looked up, which a browser takes for "signed out".
- * So a thrown error, a 500, and a 401 to a request that carries a session cookie ask the database
- * once whether it is there; when it is not, the answer is 503 with Retry-After.
+ * So a thrown error is looked at, and a 500, or a 401 to a request that carries a session cookie,
+ * asks the database once whether it is there; when it is not, the answer is 503 with Retry-After.
  */
 export function handleAuthRequests(getAuth: () => AuthInstance) {
   return async (request: Request): Promise<Response> => {
