@@ -525,6 +525,7 @@ export interface operations {
                 due_from?: string | null;
                 /** @description Due on or before (inclusive) */
                 due_to?: string | null;
+                /** @description `true` or `false` */
                 has_due_date?: boolean | null;
                 limit?: number;
                 offset?: number;

@@ -60,10 +60,18 @@ class TaskListQuery(BaseModel):
     priority: Priority | None = None
     due_from: date | None = Field(default=None, description="Due on or after (inclusive)")
     due_to: date | None = Field(default=None, description="Due on or before (inclusive)")
-    has_due_date: bool | None = None
+    has_due_date: bool | None = Field(default=None, description="`true` or `false`")
 
     _no_nul = field_validator("q", "tag")(refuse_nul)
     _tag_spacing = field_validator("tag", mode="before")(collapse_whitespace)
+
+    @field_validator("has_due_date", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any) -> Any:
+        # DESIGN's `true|false`: not the 1, yes, on or off that a query bool accepts by default.
+        if isinstance(value, str) and value not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return value
 
     @field_validator("due_to")
     @classmethod
