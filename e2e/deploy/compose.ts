@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseEnv } from "node:util";
 
 import { ROOT, WORK_DIR, freePort } from "../harness/stack";
 
@@ -27,6 +28,11 @@ export interface Deployment {
   origin: string;
   /** 127.0.0.1:port of each replica, as nginx's access log names its upstreams. */
   upstreams: Record<Replica, string>;
+}
+
+/** The settings scripts/deploy-env.sh wrote into the env file (secrets and ports). */
+export function settings(): Record<string, string | undefined> {
+  return parseEnv(readFileSync(ENV_FILE, "utf8"));
 }
 
 export function deployment(): Deployment {

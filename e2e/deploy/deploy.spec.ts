@@ -3,12 +3,10 @@
 // load (a backend replica killed, a frontend replica killed, PostgreSQL restarted) with every
 // acknowledged write kept. The tests run in order in one worker; the project is started by
 // global-setup.ts.
-import { readFileSync } from "node:fs";
-
 import { request, test as base, expect, type APIRequestContext } from "@playwright/test";
 
 import { addTask, decodeJwt, deleteTask, editTask, newUser, signUp, task, tokenOf, type User } from "../tests/fixtures";
-import { ENV_FILE, accessLog, container, deployment, isRunning, logsOf, podman, sleep, startedAt, waitHealthy, type Deployment, type Replica } from "./compose";
+import { accessLog, container, deployment, isRunning, logsOf, podman, settings, sleep, startedAt, waitHealthy, type Deployment, type Replica } from "./compose";
 
 // Read once the project is up (global-setup.ts), not when Playwright lists the tests.
 let origin = "";
@@ -72,16 +70,6 @@ test("a person signs up in the browser and manages tasks, through nginx", async 
   expect([...servedBy(/ \/api\/auth\//)].every((replica) => replica.startsWith("frontend"))).toBe(true);
   expect([...servedBy(/ \/api\/(?!auth\/)/)].every((replica) => replica.startsWith("backend"))).toBe(true);
 });
-
-/** The settings scripts/deploy-env.sh wrote for this project. */
-function settings(): Record<string, string> {
-  const entries: [string, string][] = [];
-  for (const line of readFileSync(ENV_FILE, "utf8").split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (match) entries.push([match[1]!, match[2]!]);
-  }
-  return Object.fromEntries(entries);
-}
 
 test("the app images run unprivileged and hold neither the build's CA bundle nor a secret", () => {
   const { BETTER_AUTH_SECRET, POSTGRES_PASSWORD } = settings();

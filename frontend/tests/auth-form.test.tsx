@@ -2,10 +2,11 @@
 // The sign-up form's answer when the address must be confirmed first (REQUIRE_EMAIL_VERIFICATION):
 // Better Auth creates the account without a session, and the person is told where the link went.
 import { act } from "react";
-import { createRoot, type Root } from "react-dom/client";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { AuthForm } from "@/components/auth-form";
+
+import { reactRootPerTest } from "./react-root";
 
 // Before the imports run: Better Auth's client keeps the `fetch` it finds when it is created.
 const network = vi.hoisted(() => {
@@ -20,19 +21,8 @@ const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const USER = { id: "u1", name: "Ada", email: "ada@example.com", emailVerified: false };
 
-let container: HTMLElement;
-let root: Root;
-beforeEach(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-  container = document.createElement("div");
-  document.body.append(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-  vi.clearAllMocks();
-});
+const dom = reactRootPerTest();
+afterEach(() => vi.clearAllMocks());
 
 async function signUp(answer: Response) {
   const sent: string[] = [];
@@ -41,8 +31,8 @@ async function signUp(answer: Response) {
     sent.push(new URL(request.url).pathname);
     return answer;
   };
-  await act(async () => root.render(<AuthForm mode="signup" />));
-  const form = container.querySelector("form")!;
+  await act(async () => dom.root.render(<AuthForm mode="signup" />));
+  const form = dom.container.querySelector("form")!;
   for (const [name, value] of Object.entries({ name: "Ada", email: "ada@example.com", password: "correct horse" })) {
     form.querySelector<HTMLInputElement>(`[name="${name}"]`)!.value = value;
   }
@@ -56,14 +46,14 @@ async function signUp(answer: Response) {
 describe("sign-up", () => {
   it("says where the confirmation link went when the account has no session yet", async () => {
     await signUp(json({ token: null, user: USER }));
-    await vi.waitFor(() => expect(container.querySelector("h1")?.textContent).toBe("Check your email"));
-    expect(container.querySelector('[role="status"]')?.textContent).toContain("ada@example.com");
+    await vi.waitFor(() => expect(dom.container.querySelector("h1")?.textContent).toBe("Check your email"));
+    expect(dom.container.querySelector('[role="status"]')?.textContent).toContain("ada@example.com");
     expect(router.replace).not.toHaveBeenCalled();
   });
 
   it("goes to the tasks when sign-up signed the person in", async () => {
     await signUp(json({ token: "session-token", user: { ...USER, emailVerified: true } }));
     await vi.waitFor(() => expect(router.replace).toHaveBeenCalledWith("/tasks"));
-    expect(container.textContent).not.toContain("Check your email");
+    expect(dom.container.textContent).not.toContain("Check your email");
   });
 });

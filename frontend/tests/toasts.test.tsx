@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 // Messages never repeat, and one that reported a fault goes away when the fault is gone.
 import { act, useEffect } from "react";
-import { createRoot, type Root } from "react-dom/client";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { ToastProvider, ToastRegion, useClearToast, useToast } from "@/components/toasts";
+
+import { reactRootPerTest } from "./react-root";
 
 const hooks: { notify: ReturnType<typeof useToast>; clear: ReturnType<typeof useClearToast> } = {
   notify: () => undefined,
@@ -23,16 +24,11 @@ function Probe() {
 const notify: typeof hooks.notify = (...args) => hooks.notify(...args);
 const clear: typeof hooks.clear = (key) => hooks.clear(key);
 
-let container: HTMLElement;
-let root: Root;
+const dom = reactRootPerTest();
 
 beforeEach(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-  container = document.createElement("div");
-  document.body.append(container);
-  root = createRoot(container);
   act(() =>
-    root.render(
+    dom.root.render(
       <ToastProvider>
         <Probe />
         <ToastRegion />
@@ -41,13 +37,8 @@ beforeEach(() => {
   );
 });
 
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
-
-const errors = () => [...container.querySelectorAll('[role="alert"] > div')].map((el) => el.textContent);
-const statuses = () => [...container.querySelectorAll('[role="status"] > div')].map((el) => el.textContent);
+const errors = () => [...dom.container.querySelectorAll('[role="alert"] > div')].map((el) => el.textContent);
+const statuses = () => [...dom.container.querySelectorAll('[role="status"] > div')].map((el) => el.textContent);
 
 describe("toasts", () => {
   it("show the same message once, however often it is raised", () => {

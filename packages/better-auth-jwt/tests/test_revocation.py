@@ -64,7 +64,7 @@ def stub(clock: Clock) -> FeedStub:
 
 
 def make_feed(
-    stub: FeedStub, clock: Clock, purges: Purges | None = None, **kwargs: Any
+    stub: FeedStub, clock: Callable[[], float], purges: Purges | None = None, **kwargs: Any
 ) -> RevocationFeed:
     return RevocationFeed(
         FEED_URL,
@@ -77,6 +77,14 @@ def make_feed(
         clock=clock,
         **kwargs,
     )
+
+
+def make_background_feed(
+    stub: FeedStub, purges: Purges | None = None, *, interval_seconds: float
+) -> RevocationFeed:
+    """A feed whose poller runs by itself: on the real clock, the stub's too."""
+    stub.clock = time.time
+    return make_feed(stub, time.time, purges, interval_seconds=interval_seconds)
 
 
 # -- the set -------------------------------------------------------------------------------------
@@ -320,17 +328,7 @@ async def test_deleted_users_are_purged_and_a_failed_purge_is_repeated(
 
 async def test_the_background_poller_outlives_a_failing_purge(stub: FeedStub) -> None:
     purges = Purges()
-    feed = RevocationFeed(
-        FEED_URL,
-        keys=OneKey(stub.key),
-        algorithms=["EdDSA"],
-        issuer=ISSUER,
-        revoked=RevocationSet(RETENTION),
-        on_deleted_users=purges,
-        transport=stub.transport,
-        interval_seconds=0.02,
-    )
-    stub.clock = time.time
+    feed = make_background_feed(stub, purges, interval_seconds=0.02)
     async with feed:
         purges.failure = DatabaseError("the database went away")
         stub.users.append(("gone", time.time()))
@@ -346,16 +344,7 @@ async def test_the_background_poller_outlives_a_failing_purge(stub: FeedStub) ->
 
 
 async def test_the_poller_runs_in_the_background(stub: FeedStub) -> None:
-    feed = RevocationFeed(
-        FEED_URL,
-        keys=OneKey(stub.key),
-        algorithms=["EdDSA"],
-        issuer=ISSUER,
-        revoked=RevocationSet(RETENTION),
-        transport=stub.transport,
-        interval_seconds=0.05,
-    )
-    stub.clock = time.time
+    feed = make_background_feed(stub, interval_seconds=0.05)
     async with feed:
         assert feed.known
         stub.sessions.append(("later", time.time()))
