@@ -137,4 +137,22 @@ describe.skipIf(!postgres)("Better Auth on PostgreSQL", () => {
       await closeAuthDatabase(options);
     }
   });
+
+  it.skipIf(!postgres?.halt)("renders a page for a visitor without a session cookie while the database is down", async () => {
+    // A fresh instance, as in a replica that starts during the outage: its first use would run
+    // Better Auth's schema check against the database.
+    vi.resetModules();
+    vi.stubEnv("DATABASE_URL", postgres!.url);
+    vi.stubEnv("BETTER_AUTH_SECRET", "a-better-auth-secret-used-only-by-these-tests-0123456789");
+    const { getPageSession } = await import("@/lib/server/auth");
+    postgres!.halt!();
+    try {
+      expect(await getPageSession(new Headers())).toBeNull();
+      // With a session cookie the session is looked up, and that needs the database.
+      await expect(getPageSession(new Headers({ cookie: "better-auth.session_token=abc.def" }))).rejects.toThrow();
+    } finally {
+      postgres!.resume();
+      vi.unstubAllEnvs();
+    }
+  });
 });

@@ -6,13 +6,13 @@ import { AccountView } from "@/components/account-view";
 import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/site-header";
 import { apiUrlFromEnv } from "@/lib/server/api-url";
-import { getAuth } from "@/lib/server/auth";
+import { getPageSession } from "@/lib/server/auth";
 
 export const metadata: Metadata = { title: "Your account · Tasks" };
 
 export default async function AccountPage() {
   const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched
-  const session = await getAuth().api.getSession({ headers: requestHeaders });
+  const session = await getPageSession(requestHeaders);
   if (!session) redirect("/login");
   return (
     <Providers apiUrl={apiUrlFromEnv()}>

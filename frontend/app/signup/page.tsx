@@ -3,12 +3,12 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 
 import { AuthForm } from "@/components/auth-form";
-import { getAuth } from "@/lib/server/auth";
+import { getPageSession } from "@/lib/server/auth";
 
 export const metadata: Metadata = { title: "Create account · Tasks" };
 
 export default async function Page() {
   const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched
-  if (await getAuth().api.getSession({ headers: requestHeaders })) redirect("/tasks");
+  if (await getPageSession(requestHeaders)) redirect("/tasks");
   return <AuthForm mode="signup" />;
 }

@@ -9,7 +9,7 @@ import { SiteHeader } from "@/components/site-header";
 import { TasksView } from "@/components/tasks-view";
 import { TIME_ZONE_COOKIE, todayInZone } from "@/lib/dates";
 import { apiUrlFromEnv } from "@/lib/server/api-url";
-import { getAuth } from "@/lib/server/auth";
+import { getPageSession } from "@/lib/server/auth";
 import { prefetchTasks } from "@/lib/server/tasks";
 import { parseViewState } from "@/lib/task-view";
 
@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: "Your tasks · Tasks" };
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const requestHeaders = await headers(); // first: it marks the page dynamic before auth is touched
-  const session = await getAuth().api.getSession({ headers: requestHeaders });
+  const session = await getPageSession(requestHeaders);
   if (!session) redirect("/login");
   const apiUrl = apiUrlFromEnv();
   preconnect(apiUrl, { crossOrigin: "anonymous" }); // the browser's later calls skip DNS, TCP and TLS

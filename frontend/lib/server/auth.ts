@@ -4,6 +4,7 @@
 import "server-only";
 
 import { betterAuth } from "better-auth";
+import { getSessionCookie } from "better-auth/cookies";
 
 import { createAuthOptions } from "./auth-options";
 
@@ -17,4 +18,14 @@ let auth: Auth | undefined;
 export function getAuth(): Auth {
   auth ??= createAuth();
   return auth;
+}
+
+/**
+ * The session of a page's request, or null. Without a session cookie there is none to look up, so an
+ * anonymous visit (/login, /signup) never waits on the database: not even on Better Auth's schema
+ * check at an instance's first use, which fails while the database is down (a 500 page).
+ */
+export async function getPageSession(requestHeaders: Headers): Promise<Session | null> {
+  if (!getSessionCookie(requestHeaders)) return null;
+  return getAuth().api.getSession({ headers: requestHeaders });
 }
